@@ -1,0 +1,115 @@
+"""Typed records passed between the stages. Frozen dataclasses only, no I/O.
+
+Data flows one way: load produces RawRecord, validate turns it into Record
+(or Diagnostics), render turns Records into Pages, write puts Pages on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Literal, Mapping
+
+Level = Literal["error", "warning"]
+
+# A path into a YAML document: mapping keys and sequence indexes, e.g.
+# ("gate", "artifact", "sha256") or ("claims", 3, "text").
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePos:
+    """A place in a source file, for messages."""
+
+    path: str  # as shown to the maintainer: relative to the site root, forward slashes
+    line: int  # 1-based
+    col: int = 1  # 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class NodePos:
+    """Where a YAML value was written: its key (for mapping entries) and its value."""
+
+    key_line: int
+    key_col: int
+    value_line: int
+    value_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in an input file."""
+
+    pos: SourcePos
+    level: Level
+    message: str
+    rule: str  # short rule name, shown in brackets: [duplicate-key]
+    hint: str | None = None  # the likely fix, when there is one worth saying
+
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        """Order by file, then line and column; errors before warnings at one place."""
+        return (self.pos.path, self.pos.line, self.pos.col, 0 if self.level == "error" else 1, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record file split into front matter and body, parsed but not yet validated."""
+
+    slug: str  # file name without .md
+    rel_path: str  # shown in messages, e.g. content/records/x.md
+    data: Mapping[str, Any]  # the front matter as plain JSON-shaped values
+    positions: Mapping[YamlPath, NodePos]  # where each value was written (file lines)
+    body_md: str  # the Markdown body, LF line endings
+    body_line: int  # file line where the body starts
+    digest: str  # sha256 of the file's bytes, for caches and change detection
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A validated record: the front matter follows its contracts."""
+
+    slug: str
+    rel_path: str
+    id: str
+    title: str
+    submitted: dt.date
+    language: str
+    fields: Mapping[str, Any]  # the validated front matter, contract-shaped
+    body_md: str
+    body_line: int
+    digest: str
+
+    @property
+    def url(self) -> str:
+        """The page's path relative to the site root."""
+        return f"records/{self.slug}.html"
+
+    @property
+    def correction_status(self) -> str:
+        return self.fields["corrections"]["status"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: where it goes and its bytes."""
+
+    out_path: PurePosixPath  # relative to the output folder
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What load and validate found: the good records and every problem."""
+
+    records: tuple[Record, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.level == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.level == "warning")

@@ -1,0 +1,264 @@
+"""RawRecord -> Record or diagnostics: the contracts, then the rules across fields,
+then the checks across records."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping
+
+from .config import SiteConfig
+from .model import Diagnostic, NodePos, RawRecord, Record, SourcePos, YamlPath
+from .schema import dotted, known_versions, parse_date, position_of, validate_against
+
+PLACEHOLDER = "TODO:"
+# Correction kinds that set the status, most severe first; any other kind means 'corrected'.
+_STATUS_BY_KIND = (
+    ("withdrawal", "withdrawn"),
+    ("removal", "withdrawn"),
+    ("retraction", "retracted"),
+    ("expression-of-concern", "expression-of-concern"),
+)
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class _Report:
+    """Collects diagnostics for one record file, positioned by YAML path."""
+
+    def __init__(self, raw: RawRecord):
+        self.raw = raw
+        self.items: list[Diagnostic] = []
+
+    def at(self, path: YamlPath, level: str, message: str, rule: str, hint: str | None = None, *, key: bool = False) -> None:
+        line, col = position_of(self.raw.positions, path, key=key)
+        self.items.append(Diagnostic(SourcePos(self.raw.rel_path, line, col), level, message, rule, hint))  # type: ignore[arg-type]
+
+
+def derived_correction_status(entries: Iterable[Mapping[str, Any]]) -> str:
+    """The status the entries imply: the most severe kind wins."""
+    kinds = {e.get("kind") for e in entries}
+    if not kinds:
+        return "current"
+    for kind, status in _STATUS_BY_KIND:
+        if kind in kinds:
+            return status
+    return "corrected"
+
+
+def verified_claim_count(fields: Mapping[str, Any]) -> int:
+    """Verified claims: counted from the claims list where there is one."""
+    claims = fields.get("claims")
+    if claims:
+        return sum(1 for c in claims if c.get("verified"))
+    return fields["verification"]["source_grounded_claims"]
+
+
+def expected_tier(fields: Mapping[str, Any], config: SiteConfig) -> str:
+    """The highest tier whose configured thresholds the record meets."""
+    score = fields.get("review_score")
+    claims = verified_claim_count(fields)
+    for tier in ("doi-grade", "flagship-candidate"):
+        rule = config.tiers[tier]
+        if "min_score" in rule and (score is None or score < rule["min_score"]):
+            continue
+        if claims < rule.get("min_verified_claims", 0):
+            continue
+        if rule.get("requires_verified_gate") and fields["gate"]["status"] != "verified":
+            continue
+        return tier
+    return "watchlist"
+
+
+def _check_contracts(raw: RawRecord, report: _Report) -> bool:
+    """The record names contracts we ship; False when validation cannot go on."""
+    ok = True
+    for path, family in ((("contract",), "paper-manifest"), (("corrections", "contract"), "correction-record")):
+        holder: Any = raw.data
+        for part in path[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict):
+            continue  # the schema reports the missing block
+        name = holder.get(path[-1])
+        known = known_versions(family)
+        if name is None:
+            report.at(path[:-1], "error", f"missing '{dotted(path)}': say which contract this record follows",
+                      "unknown-contract", f"add '{path[-1]}: {known[-1]}'", key=True)
+            ok = False
+        elif name not in known:
+            report.at(path, "error", f"unknown contract {name!r} in '{dotted(path)}'; known versions: {', '.join(known)}",
+                      "unknown-contract")
+            ok = False
+    return ok
+
+
+def _walk_strings(value: Any, path: YamlPath = ()) -> Iterable[tuple[YamlPath, str]]:
+    stack = [(path, value)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, str):
+            yield here, node
+        elif isinstance(node, dict):
+            stack.extend((here + (k,), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((here + (i,), v) for i, v in enumerate(node))
+
+
+def _check_artifact(fields: Mapping[str, Any], config: SiteConfig, report: _Report) -> None:
+    artifact = fields["gate"].get("artifact")
+    if not artifact or "path" not in artifact:
+        return
+    where = ("gate", "artifact", "path")
+    raw_path: str = artifact["path"]
+    if "\\" in raw_path:
+        report.at(where, "error", "the artifact path uses backslashes", "artifact-path", "write paths with forward slashes")
+        return
+    pure = PurePosixPath(raw_path)
+    if pure.is_absolute() or (len(raw_path) > 1 and raw_path[1] == ":"):
+        report.at(where, "error", "the artifact path is absolute; it must be relative to the content folder", "artifact-path")
+        return
+    if ".." in pure.parts:
+        report.at(where, "error", "the artifact path leaves the content folder ('..')", "artifact-path")
+        return
+    content = config.content_dir.resolve()
+    target = (content / Path(*pure.parts)).resolve()
+    if not target.is_relative_to(content):
+        report.at(where, "error", "the artifact path resolves, through a symbolic link, outside the content folder", "artifact-path")
+        return
+    if not target.is_file():
+        report.at(where, "error", f"the artifact file content/{pure.as_posix()} does not exist", "artifact-missing",
+                  "commit the artifact file, or fix the path")
+        return
+    expected = artifact.get("sha256")
+    if expected:
+        digest = hashlib.sha256()
+        with open(target, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected:
+            report.at(("gate", "artifact", "sha256"), "error",
+                      f"the artifact's sha256 does not match the file (the file's is {digest.hexdigest()})", "artifact-hash",
+                      "the artifact changed after it was recorded: restore it, or record a correction with the new hash")
+
+
+def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report) -> None:
+    """The rules across fields that JSON Schema cannot express."""
+    gate = fields["gate"]
+    if gate["status"] == "verified" and "artifact" not in gate:
+        report.at(("gate", "status"), "error", "gate status 'verified' requires an artifact", "gate-artifact",
+                  "attach the Lean4 proof or the repro script under gate.artifact (kind, path or url, sha256)")
+    if gate["status"] != "unverified" and "evaluated" not in gate:
+        report.at(("gate",), "error", f"gate status '{gate['status']}' requires 'gate.evaluated', the time of evaluation",
+                  "gate-evaluated", "add e.g. evaluated: 2026-06-17T15:03:36+00:00", key=True)
+    if gate["gate"] not in config.gates:
+        report.at(("gate", "gate"), "error",
+                  f"gate {gate['gate']} is not configured; known gates: {', '.join(map(str, sorted(config.gates)))}", "gate-unknown")
+    _check_artifact(fields, config, report)
+
+    submitted = parse_date(fields["submitted"])
+    if gate.get("reason_code") == "pre-pipeline":
+        activated = config.gates.get(gate["gate"], {}).get("activated")
+        if activated and submitted > parse_date(activated):
+            report.at(("gate", "reason_code"), "warning",
+                      f"the reason says the record predates the gate {gate['gate']} pipeline, but it was submitted "
+                      f"on {submitted.isoformat()}, after the pipeline was activated on {activated}",
+                      "gate-predates-pipeline", "re-evaluate the record through the gate, or correct the reason")
+
+    corrections = fields["corrections"]
+    entries = corrections["entries"]
+    expected = derived_correction_status(entries)
+    if corrections["status"] != expected:
+        report.at(("corrections", "status"), "error",
+                  f"the correction status is '{corrections['status']}' but the entries make it '{expected}'",
+                  "correction-status", f"set corrections.status to {expected}")
+    previous = None
+    for index, entry in enumerate(entries):
+        if entry["id"] != f"C{index + 1}":
+            report.at(("corrections", "entries", index, "id"), "error",
+                      f"correction entry {index + 1} has id '{entry['id']}'; entries are numbered C1, C2, ... in order",
+                      "correction-order", f"use C{index + 1}")
+        date = parse_date(entry["date"])
+        if previous and date < previous:
+            report.at(("corrections", "entries", index, "date"), "error",
+                      f"correction {entry['id']} is dated {date.isoformat()}, before the entry above it ({previous.isoformat()})",
+                      "correction-order", "entries are appended in date order; dates never go backwards")
+        if date < submitted:
+            report.at(("corrections", "entries", index, "date"), "error",
+                      f"correction {entry['id']} is dated {date.isoformat()}, before the record was submitted "
+                      f"({submitted.isoformat()})", "correction-date")
+        previous = max(previous, date) if previous else date
+
+    verification = fields["verification"]
+    provenance = fields["provenance"]
+    if provenance["claim_lineage"] != verification["source_grounded_claims"]:
+        report.at(("provenance", "claim_lineage"), "error",
+                  f"provenance.claim_lineage is {provenance['claim_lineage']} but verification.source_grounded_claims is "
+                  f"{verification['source_grounded_claims']}; they count the same claims", "claim-lineage")
+    claims = fields.get("claims") or []
+    verified = sum(1 for c in claims if c["verified"])
+    if claims and verification["source_grounded_claims"] < verified:
+        report.at(("verification", "source_grounded_claims"), "warning",
+                  f"{verified} listed claims are verified, more than the {verification['source_grounded_claims']} "
+                  "source-grounded claims stated", "claims-count")
+    if provenance["external_record"] == "registered" and not fields.get("doi"):
+        report.at(("provenance", "external_record"), "warning",
+                  "the external record is 'registered' but the record has no doi", "doi-missing",
+                  "add the DOI, or set external_record: not-registered")
+    tier = fields["tier"]["tier"]
+    want = expected_tier(fields, config)
+    if tier != want:
+        report.at(("tier", "tier"), "warning",
+                  f"the tier is '{tier}' but the configured thresholds give '{want}' "
+                  f"(review score {fields.get('review_score', 'not given')}, {verified_claim_count(fields)} verified claims, "
+                  f"gate {gate['status']})", "tier-threshold")
+
+    for path, text in _walk_strings(fields):
+        if text.startswith(PLACEHOLDER):
+            report.at(path, "error", f"'{dotted(path)}' still holds a placeholder: {text}", "placeholder")
+        elif _BIDI.intersection(text):
+            report.at(path, "warning", f"'{dotted(path)}' contains bidirectional override characters, which can make "
+                      "text display in a misleading order", "bidi-control", "remove them; pages set the direction themselves")
+
+
+def validate_record(raw: RawRecord, config: SiteConfig) -> tuple[Record | None, list[Diagnostic]]:
+    """One record against its contracts and the rules across its fields."""
+    report = _Report(raw)
+    if not _check_contracts(raw, report):
+        return None, report.items
+    data = raw.data
+    report.items.extend(validate_against(data["contract"], data, raw.positions, raw.rel_path))
+    corrections = data.get("corrections")
+    if isinstance(corrections, dict):
+        report.items.extend(validate_against(corrections["contract"], corrections, raw.positions, raw.rel_path, ("corrections",)))
+    if any(d.level == "error" for d in report.items):
+        return None, report.items
+    _check_rules(data, config, report)
+    if any(d.level == "error" for d in report.items):
+        return None, report.items
+    record = Record(
+        slug=raw.slug,
+        rel_path=raw.rel_path,
+        id=data["id"],
+        title=data["title"],
+        submitted=parse_date(data["submitted"]),
+        language=data.get("language", "en"),
+        fields=data,
+        body_md=raw.body_md,
+        body_line=raw.body_line,
+        digest=raw.digest,
+    )
+    return record, report.items
+
+
+def check_across(records: Iterable[Record], raws: Mapping[str, RawRecord]) -> list[Diagnostic]:
+    """Problems only visible across records: the same id twice."""
+    first: dict[str, Record] = {}
+    out: list[Diagnostic] = []
+    for record in sorted(records, key=lambda r: r.rel_path):
+        if record.id in first:
+            line, col = position_of(raws[record.rel_path].positions, ("id",))
+            out.append(Diagnostic(SourcePos(record.rel_path, line, col), "error",
+                                  f"the id {record.id} is already used by {first[record.id].rel_path}", "duplicate-id",
+                                  "ids are unique and never reused; `sitegen new` mints a fresh one"))
+        else:
+            first[record.id] = record
+    return out
