@@ -158,6 +158,9 @@ def load_record(source: SourceFile, limits: Limits) -> RawRecord | Diagnostic:
         values, positions = load_yaml(yaml_text, limits.yaml, line_offset=1)
     except YamlProblem as p:
         return Diagnostic(SourcePos(source.rel, p.line, p.col), "error", p.message, p.rule, p.hint)
+    if values is None:
+        return Diagnostic(SourcePos(source.rel, 2, 1), "error", "the front matter is empty", "front-matter",
+                          "write the record's fields between the two '---' lines")
     if not isinstance(values, dict):
         return Diagnostic(SourcePos(source.rel, 2, 1), "error",
                           "the front matter must be a mapping of fields (key: value lines), not a single value or a list",

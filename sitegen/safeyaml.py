@@ -179,7 +179,10 @@ def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0
                 "records are plain data: remove the tag (tags such as !!python/object can run code in some loaders)",
             )
 
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeError:  # lone surrogates: impossible from a decoded file, possible from callers
+        raise YamlProblem("the text is not valid Unicode", 1 + line_offset, 1, "encoding") from None
     try:
         while True:
             event = loader.get_event()
@@ -246,6 +249,8 @@ def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0
         raise problem(f"invalid YAML: {what}", mark, "yaml-syntax") from None
     except yaml.YAMLError as exc:  # e.g. reader errors for characters YAML does not allow
         raise YamlProblem(f"invalid YAML: {exc}", 1 + line_offset, 1, "yaml-syntax") from None
+    except UnicodeError:  # lone surrogates: impossible from a decoded file, possible from callers
+        raise YamlProblem("the text is not valid Unicode", 1 + line_offset, 1, "encoding") from None
     finally:
         loader.dispose()
     return (root[0] if root else None), positions
