@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from .config import SiteConfig
 from .model import Diagnostic, NodePos, RawRecord, Record, SourcePos, YamlPath
-from .schema import dotted, known_versions, parse_date, position_of, validate_against
+from .schema import describe, dotted, known_versions, parse_date, position_of, validate_against
 
 PLACEHOLDER = "TODO:"
 # Correction kinds that set the status, most severe first; any other kind means 'corrected'.
@@ -212,11 +212,20 @@ def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report)
                   f"gate {gate['status']})", "tier-threshold")
 
     for path, text in _walk_strings(fields):
-        if text.startswith(PLACEHOLDER):
-            report.at(path, "error", f"'{dotted(path)}' still holds a placeholder: {text}", "placeholder")
-        elif _BIDI.intersection(text):
+        if _BIDI.intersection(text) and not text.startswith(PLACEHOLDER):
             report.at(path, "warning", f"'{dotted(path)}' contains bidirectional override characters, which can make "
                       "text display in a misleading order", "bidi-control", "remove them; pages set the direction themselves")
+
+
+def _find_placeholders(data: Mapping[str, Any], report: _Report) -> set[YamlPath]:
+    """Report every value still holding a "TODO: ..." placeholder; return their paths."""
+    found: set[YamlPath] = set()
+    for path, text in _walk_strings(data):
+        if text.startswith(PLACEHOLDER):
+            found.add(path)
+            report.at(path, "error", f"'{dotted(path)}' still holds a placeholder: {text}", "placeholder",
+                      describe(data["contract"], path) if path[:1] != ("corrections",) else None)
+    return found
 
 
 def validate_record(raw: RawRecord, config: SiteConfig) -> tuple[Record | None, list[Diagnostic]]:
@@ -225,10 +234,15 @@ def validate_record(raw: RawRecord, config: SiteConfig) -> tuple[Record | None, 
     if not _check_contracts(raw, report):
         return None, report.items
     data = raw.data
-    report.items.extend(validate_against(data["contract"], data, raw.positions, raw.rel_path))
+    # Placeholders are reported before the schema runs, and the schema skips them, so a
+    # fresh `sitegen new` record lists every value left to fill in one run, each once,
+    # even where a "TODO: ..." stands in for a number or a choice.
+    placeholders = _find_placeholders(data, report)
+    report.items.extend(validate_against(data["contract"], data, raw.positions, raw.rel_path, skip=placeholders))
     corrections = data.get("corrections")
     if isinstance(corrections, dict):
-        report.items.extend(validate_against(corrections["contract"], corrections, raw.positions, raw.rel_path, ("corrections",)))
+        report.items.extend(validate_against(corrections["contract"], corrections, raw.positions, raw.rel_path, ("corrections",),
+                                             skip=placeholders))
     if any(d.level == "error" for d in report.items):
         return None, report.items
     _check_rules(data, config, report)
