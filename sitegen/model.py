@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import Any, Literal, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, Mapping, NamedTuple
 
 Level = Literal["error", "warning"]
 
@@ -27,9 +27,12 @@ class SourcePos:
     col: int = 1  # 1-based
 
 
-@dataclass(frozen=True, slots=True)
-class NodePos:
-    """Where a YAML value was written: its key (for mapping entries) and its value."""
+class NodePos(NamedTuple):
+    """Where a YAML value was written: its key (for mapping entries) and its value.
+
+    A NamedTuple rather than a frozen dataclass: the loader makes one per value,
+    and tuple construction is several times cheaper.
+    """
 
     key_line: int
     key_col: int
@@ -91,11 +94,52 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentPage:
+    """A validated page from content/pages/ (About, the guide): Markdown with a title."""
+
+    slug: str  # file name without .md; the page is written to <slug>.html
+    rel_path: str  # shown in messages, e.g. content/pages/guide.md
+    title: str
+    description: str  # one or two sentences for the meta description; may be ""
+    nav: str  # the short label in the site navigation
+    body_md: str
+    body_line: int  # file line where the body starts
+
+    @property
+    def url(self) -> str:
+        """The page's path relative to the site root."""
+        return f"{self.slug}.html"
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes and its bytes."""
 
     out_path: PurePosixPath  # relative to the output folder
     content: bytes
+    source: str = ""  # what it was made from, for messages (a record path, "index", "assets/")
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file copied into the output as it is (an asset, an artifact, a contract)."""
+
+    out_path: PurePosixPath  # relative to the output folder
+    source: Path  # absolute path of the file to copy
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did; ok is False when nothing was published."""
+
+    ok: bool
+    records: int = 0  # record pages written
+    pages: int = 0  # HTML pages written, records included
+    files: int = 0  # every file written or copied, the search bundle excluded
+    errors: int = 0
+    warnings: int = 0
+    elapsed: float = 0.0  # seconds
+    indexed: bool = False  # whether the Pagefind index was built
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +148,8 @@ class CheckResult:
 
     records: tuple[Record, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    files_checked: int = 0
+    files_checked: int = 0  # record files; pages are counted apart
+    pages: tuple[ContentPage, ...] = field(default=())  # content/pages/*.md, sorted by slug
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

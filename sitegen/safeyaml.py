@@ -51,7 +51,6 @@ class YamlProblem(Exception):
         self.hint = hint
 
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT10 = re.compile(r"^[-+]?[0-9]+$")
 _INT8 = re.compile(r"^0o[0-7]+$")
@@ -65,12 +64,19 @@ _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {None, "!", _STD + "str", _STD + "map", _STD + "seq"}
 
 
+_NULLS = frozenset(("~", "null", "Null", "NULL", ""))
+_NUMBER_START = frozenset("0123456789+-.")
+
+
 def _resolve_plain(value: str, line: int, col: int) -> Any:
     """Type a plain (unquoted) scalar by the YAML 1.2 core schema."""
-    if _NULL.match(value):
+    # Most scalars are words; decide those with set lookups before any regex.
+    if value in _NULLS:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if value[0] not in _NUMBER_START:
+        return value
     if len(value) <= _MAX_NUMBER_CHARS:
         if _INT10.match(value):
             return int(value)
