@@ -1,0 +1,153 @@
+"""Hostile records: every text field carries markup, script and dangerous URLs.
+
+The build must render them as inert text: no script element, event handler or
+dangerous URL in any page originates from record content, and a real browser
+runs nothing the site did not ship.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import html5lib
+import pytest
+
+from conftest import ROOT
+
+HOSTILE = Path(__file__).parent / "hostile"
+_SAFE_SCHEMES = {"", "http", "https", "mailto"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background", "ping"}
+_STRIP = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def build_hostile_site(make_site, tmp_path: Path, *, search: bool = False) -> Path:
+    files = {f"content/records/{p.name}": p.read_text(encoding="utf-8") for p in sorted(HOSTILE.glob("*.md"))}
+    site = make_site(files)
+    shutil.copytree(ROOT / "content" / "pages", site / "content" / "pages")
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out)]
+    if not search:
+        args.append("--no-search")
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def shipped_scripts(out: Path) -> set[str]:
+    """Script files the site ships: assets, search data and the Pagefind bundle."""
+    return {p.relative_to(out).as_posix() for p in out.rglob("*.js")}
+
+
+def audit_page(path: Path, out: Path, shipped: set[str]) -> list[str]:
+    """Every script, handler and dangerous URL in one page that the site did not ship."""
+    problems: list[str] = []
+    document = html5lib.parse(path.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    for element in document.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        name = tag.rsplit("}", 1)[-1].lower()
+        for attr, value in element.attrib.items():
+            attr_name = attr.rsplit("}", 1)[-1].lower()
+            if attr_name.startswith("on"):
+                problems.append(f"{path.name}: <{name} {attr_name}=...>")
+            if attr_name in _URL_ATTRS:
+                scheme = urlsplit(_STRIP.sub("", value)).scheme.lower()
+                if scheme not in _SAFE_SCHEMES:
+                    problems.append(f"{path.name}: <{name} {attr_name}={value!r}>")
+        if name in {"iframe", "object", "embed", "frame", "base"}:
+            problems.append(f"{path.name}: <{name}>")
+        if name == "meta" and element.get("http-equiv", "").lower() == "refresh":
+            problems.append(f"{path.name}: meta refresh")
+        if name == "script":
+            kind = element.get("type", "")
+            if kind == "application/ld+json":
+                text = element.text or ""
+                if "</" in text or "<!--" in text:
+                    problems.append(f"{path.name}: JSON-LD holds '</' or '<!--'")
+                continue
+            src = element.get("src")
+            if src is None:
+                problems.append(f"{path.name}: inline <script>")
+                continue
+            target = (path.parent / src.split("?")[0]).resolve()
+            try:
+                rel = target.relative_to(out.resolve()).as_posix()
+            except ValueError:
+                rel = src
+            if rel not in shipped:
+                problems.append(f"{path.name}: <script src={src!r}> is not a shipped file")
+        if name == "style" or (name == "link" and "stylesheet" in element.get("rel", "")):
+            href = element.get("href")
+            if name == "style":
+                problems.append(f"{path.name}: inline <style> from content")
+            elif href and urlsplit(href).scheme:
+                problems.append(f"{path.name}: external stylesheet {href}")
+    return problems
+
+
+def test_no_markup_from_records_survives_in_any_page(make_site, tmp_path):
+    out = build_hostile_site(make_site, tmp_path)
+    shipped = shipped_scripts(out)
+    pages = sorted(out.rglob("*.html"))
+    assert pages, "the build wrote no pages"
+    problems = [p for page in pages for p in audit_page(page, out, shipped)]
+    assert problems == []
+
+
+def test_hostile_text_is_still_visible_as_text(make_site, tmp_path):
+    out = build_hostile_site(make_site, tmp_path)
+    page = out / "records" / "xss-everywhere.html"
+    document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    text = "".join(document.itertext())
+    assert "<script>window.__pwned='title'</script>" in text
+    assert "<script>window.__pwned='claim'</script> claim one" in text
+    assert "<iframe src=\"javascript:window.__pwned='reason'\"></iframe>" in text
+    assert "{{ 7*7 }} {% raw %} ${7*7} <!-- note -->" in text
+    assert "<script>window.__pwned='body'</script>" in text
+
+
+def test_every_page_carries_a_content_security_policy(make_site, tmp_path):
+    out = build_hostile_site(make_site, tmp_path)
+    for page in sorted(out.rglob("*.html")):
+        document = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+        policies = [m.get("content", "") for m in document.iter("meta") if m.get("http-equiv", "").lower() == "content-security-policy"]
+        assert len(policies) == 1, page
+        policy = policies[0]
+        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0], page
+        assert "default-src 'none'" in policy or "default-src 'self'" in policy, page
+
+
+def test_search_data_cannot_close_a_script_or_comment(make_site, tmp_path):
+    out = build_hostile_site(make_site, tmp_path)
+    for data in out.rglob("*.js"):
+        if "pagefind" in data.parts:
+            continue
+        text = data.read_text(encoding="utf-8")
+        assert "</script" not in text.lower() and "<!--" not in text, data
+
+
+def test_browser_runs_nothing_from_hostile_records(make_site, tmp_path):
+    """From disk and over HTTP with the real Pagefind index: search, open, click; nothing runs."""
+    from browser import browser_page, serve_folder
+
+    out = build_hostile_site(make_site, tmp_path, search=True)
+    with serve_folder(out) as base, browser_page() as (page, errors):
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for root in (out.resolve().as_uri() + "/", base):
+            page.goto(root + "records/xss-everywhere.html")
+            page.mouse.move(10, 10)
+            for link in page.locator("main a").all()[:40]:
+                link.hover()
+            assert page.evaluate("window.__pwned") is None
+            page.goto(root + "index.html")
+            search = page.locator("input[type=search]").first
+            search.fill("pwned")
+            page.wait_for_timeout(800)
+            assert page.locator("text=Hostile title").count() >= 1
+            assert page.evaluate("window.__pwned") is None
+        assert dialogs == []
