@@ -35,11 +35,23 @@ class SourceFile:
 def discover_records(config: SiteConfig) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every content/records/*.md file, sorted by name, and problems with the folder itself."""
     folder = config.records_dir
-    problems: list[Diagnostic] = []
     if not folder.is_dir():
         return [], [Diagnostic(SourcePos(config.rel(folder), 1, 1), "error",
                                "the records folder does not exist", "records-folder",
                                "create content/records/ and put one .md file per record in it")]
+    return _scan_markdown(folder, config, "record")
+
+
+def discover_pages(config: SiteConfig) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every content/pages/*.md file, sorted by name; a site may have no pages folder."""
+    if not config.pages_dir.is_dir():
+        return [], []
+    return _scan_markdown(config.pages_dir, config, "page")
+
+
+def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """The .md files of one folder with valid, distinct slugs, and problems with the others."""
+    problems: list[Diagnostic] = []
     found: list[SourceFile] = []
     seen_folded: dict[str, str] = {}
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
@@ -48,18 +60,18 @@ def discover_records(config: SiteConfig) -> tuple[list[SourceFile], list[Diagnos
         if not entry.name.endswith(".md"):
             if not entry.name.startswith("."):
                 problems.append(Diagnostic(SourcePos(rel, 1, 1), "warning",
-                                           "this file is not a record (records end in .md) and is ignored", "not-a-record"))
+                                           f"this file is not a {noun} ({noun}s end in .md) and is ignored", f"not-a-{noun}"))
             continue
         slug = entry.name[:-3]
         if entry.is_symlink():
             target = path.resolve()
             if not target.is_relative_to(config.content_dir.resolve()):
                 problems.append(Diagnostic(SourcePos(rel, 1, 1), "error",
-                                           "this record is a symbolic link to a file outside the content folder",
-                                           "symlink", "replace the link with the record file itself"))
+                                           f"this {noun} is a symbolic link to a file outside the content folder",
+                                           "symlink", f"replace the link with the {noun} file itself"))
                 continue
         if not entry.is_file():
-            problems.append(Diagnostic(SourcePos(rel, 1, 1), "error", "this is not a regular file", "not-a-record"))
+            problems.append(Diagnostic(SourcePos(rel, 1, 1), "error", "this is not a regular file", f"not-a-{noun}"))
             continue
         if not SLUG.match(slug):
             problems.append(Diagnostic(

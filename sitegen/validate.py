@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from .config import SiteConfig
-from .model import Diagnostic, NodePos, RawRecord, Record, SourcePos, YamlPath
+from .model import ContentPage, Diagnostic, NodePos, RawRecord, Record, SourcePos, YamlPath
 from .schema import describe, dotted, known_versions, parse_date, position_of, validate_against
 
 PLACEHOLDER = "TODO:"
@@ -261,6 +261,24 @@ def validate_record(raw: RawRecord, config: SiteConfig) -> tuple[Record | None, 
         digest=raw.digest,
     )
     return record, report.items
+
+
+def validate_page(raw: RawRecord) -> tuple[ContentPage | None, list[Diagnostic]]:
+    """A page from content/pages/ against the content-page contract."""
+    problems = validate_against("content-page", raw.data, raw.positions, raw.rel_path)
+    if problems:
+        return None, problems
+    data = raw.data
+    page = ContentPage(
+        slug=raw.slug,
+        rel_path=raw.rel_path,
+        title=data["title"],
+        description=data.get("description", ""),
+        nav=data.get("nav") or raw.slug.replace("-", " ").capitalize(),
+        body_md=raw.body_md,
+        body_line=raw.body_line,
+    )
+    return page, []
 
 
 def check_across(records: Iterable[Record], raws: Mapping[str, RawRecord]) -> list[Diagnostic]:

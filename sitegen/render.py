@@ -1,0 +1,432 @@
+"""Records and pages -> Pages: the Jinja2 environment, badges, and one context function per page type.
+
+Rendering a record is a pure function of (record, config, site, templates), so
+records can be rendered in worker processes or one at a time by the watcher.
+Templates only lay out what the context functions prepare: every label comes
+from the site configuration, and every count is computed here from the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .errors import BuildError
+from .markdown import inline_text, render_inline, render_markdown
+from .model import ContentPage, Page, Record, StaticFile
+from .schema import known_versions, parse_datetime
+from .validate import verified_claim_count
+
+# Sections of the guide page (content/pages/guide.md) that explain each badge.
+# The link check in tests/test_build.py fails if the guide loses one of them.
+GUIDE_ANCHORS = {
+    "level": "verification-levels",
+    "gate": "verification-gate",
+    "tier": "quality-tiers",
+    "correction": "corrections",
+}
+# Ids the record page uses itself; a heading in the report body never takes one.
+RECORD_IDS = frozenset({
+    "main", "identity", "notice", "abstract", "research-question", "verification", "gate", "tier", "quality",
+    "corrections", "provenance", "report", "claims", "references",
+})
+QUALITY_LABELS = {
+    "evidence_strength": "Evidence strength",
+    "citation_grounding": "Citation grounding",
+    "uncertainty_disclosure": "Uncertainty disclosure",
+    "reproducibility": "Reproducibility status",
+}
+# An artifact is served from the site's own origin; file types a browser would run
+# there (pages, SVG, scripts) are renamed so they download as text instead.
+_ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".svgz", ".xml", ".js", ".mjs", ".pdf", ".swf"})
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+CONTRACT_FAMILIES = ("paper-manifest", "correction-record")
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """One badge on a record: what it is, its value, and what the value means."""
+
+    kind: str  # level | gate | tier | correction
+    value: str  # the validated code: L2, verified, doi-grade, retracted
+    label: str  # the visible text
+    title: str  # what the badge is about, e.g. "Quality tier"
+    description: str  # what the value means, from the site configuration
+    anchor: str  # the guide section that explains it
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A link in the site navigation."""
+
+    label: str
+    url: str  # relative to the site root
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page shows about the site as a whole."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str  # "" or an absolute URL ending in "/"
+    nav: tuple[NavItem, ...]
+    guide: NavItem | None  # the guide page that badges link to, if the site has one
+    contracts: tuple[NavItem, ...]  # the published contract schemas
+    build_date: dt.date | None  # shown in the footer; only from SOURCE_DATE_EPOCH, never the clock
+
+
+def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.date | None = None) -> SiteInfo:
+    """The site-wide facts: navigation from the content pages, the guide, the build date."""
+    guide = next((p for p in pages if p.slug == "guide"), None)
+    return SiteInfo(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        base_url=config.base_url,
+        nav=(NavItem("Records", "index.html"), *(NavItem(p.nav, p.url) for p in pages)),
+        guide=NavItem(guide.title, guide.url) if guide else None,
+        contracts=tuple(NavItem(name, f"contracts/{name}.json") for family in CONTRACT_FAMILIES
+                        for name in known_versions(family)),
+        build_date=build_date,
+    )
+
+
+@lru_cache(maxsize=4)
+def template_env(layouts_dir: Path) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaped everywhere, undefined variables are errors."""
+    if not layouts_dir.is_dir():
+        raise BuildError(f"the layouts folder {layouts_dir} does not exist; it holds base.html, record.html, index.html "
+                         "and page.html")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts_dir)),
+        autoescape=True,  # every template, whatever its name: record text is never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["human_date"] = human_date
+    return env
+
+
+def _render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """One template with a context; template mistakes become a BuildError naming file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"layouts/{exc.name or name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"the layout {exc.name} is missing from the layouts folder") from None
+    except jinja2.UndefinedError as exc:
+        raise BuildError(f"layouts/{name}: {exc.message} (the template uses a value the page does not have)") from None
+
+
+def human_date(value: dt.date) -> str:
+    """17 June 2026: the same in every locale."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _timestamp(value: str) -> str:
+    moment = parse_datetime(value)
+    offset = moment.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{human_date(moment.date())}, {moment.strftime('%H:%M:%S')} {zone}"
+
+
+def format_score(score: float | None) -> str | None:
+    """8.67/10, or None for a record without a score."""
+    return None if score is None else f"{score:.2f}/10"
+
+
+def level_text(code: str, config: SiteConfig) -> str:
+    """L2, Source-grounded claims."""
+    return f"{code}, {config.levels[code]['label']}"
+
+
+def _words(code: str) -> str:
+    return code.replace("-", " ").replace("_", " ").capitalize()
+
+
+def badges_for(record: Record, config: SiteConfig) -> tuple[Badge, ...]:
+    """The record's badges: level, gate, tier, and the correction status when it is not current."""
+    fields = record.fields
+    level = fields["verification"]["level"]
+    gate = fields["gate"]
+    tier = fields["tier"]["tier"]
+    gate_name = config.gates.get(gate["gate"], {}).get("name", "")
+    badges = [
+        Badge("level", level, f"{level} · {config.levels[level]['label']}", "Verification level",
+              config.levels[level]["description"], GUIDE_ANCHORS["level"]),
+        Badge("gate", gate["status"], f"Gate {gate['gate']}: {config.gate_statuses[gate['status']]['label']}",
+              "Gate status", (f"Gate {gate['gate']} is {gate_name}. " if gate_name else "")
+              + config.gate_statuses[gate["status"]]["description"], GUIDE_ANCHORS["gate"]),
+        Badge("tier", tier, config.tiers[tier]["label"], "Quality tier", config.tiers[tier]["description"],
+              GUIDE_ANCHORS["tier"]),
+    ]
+    status = record.correction_status
+    if status != "current":
+        badges.append(Badge("correction", status, config.correction_statuses[status]["label"], "Correction status",
+                            config.correction_statuses[status]["description"], GUIDE_ANCHORS["correction"]))
+    return tuple(badges)
+
+
+def artifact_out_path(record: Record, source: str) -> PurePosixPath:
+    """Where a record's artifact file is published: artifacts/<slug>/<name>, never a runnable type."""
+    name = PurePosixPath(source).name
+    if PurePosixPath(name.lower()).suffix in _ACTIVE_SUFFIXES:
+        name += ".txt"
+    return PurePosixPath("artifacts", record.slug, name)
+
+
+def _artifact(record: Record, root: str) -> dict[str, Any] | None:
+    artifact = record.fields["gate"].get("artifact")
+    if not artifact:
+        return None
+    if "path" in artifact:
+        out = artifact_out_path(record, artifact["path"])
+        href, label, external = root + out.as_posix(), out.name, False
+    else:
+        href, label, external = artifact["url"], artifact["url"], True
+    return {"kind": _words(artifact["kind"]), "href": href, "label": label, "external": external,
+            "sha256": artifact.get("sha256")}
+
+
+def _claims(fields: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"n": n, "text": claim["text"], "verified": claim["verified"],
+         "confidence": None if claim.get("confidence") is None else f"{claim['confidence']:.2f}"}
+        for n, claim in enumerate(fields.get("claims") or [], start=1)
+    ]
+
+
+def _references(fields: Mapping[str, Any]) -> list[dict[str, str]]:
+    out = []
+    for ref in fields.get("references") or []:
+        if isinstance(ref, str):
+            out.append({"url": ref, "title": ref})
+        else:
+            out.append({"url": ref["url"], "title": ref.get("title") or ref["url"]})
+    return out
+
+
+def _corrections(fields: Mapping[str, Any], config: SiteConfig) -> dict[str, Any]:
+    block = fields["corrections"]
+    status = block["status"]
+    return {
+        "status": status,
+        "label": config.correction_statuses[status]["label"],
+        "description": config.correction_statuses[status]["description"],
+        "count": len(block["entries"]),
+        "contract": block["contract"],
+        "entries": [
+            {"id": e["id"], "date": dt.date.fromisoformat(e["date"]), "kind": _words(e["kind"]), "summary": e["summary"],
+             "fields": list(e.get("fields") or []), "notice": e.get("notice")}
+            for e in block["entries"]
+        ],
+    }
+
+
+def contract_href(name: str) -> str | None:
+    """Where a contract's schema is published on the site, relative to the root; None if it has no file."""
+    family = name.rsplit("-v", 1)[0]
+    return f"contracts/{name}.json" if family in CONTRACT_FAMILIES and name in known_versions(family) else None
+
+
+def _head(title: str, description: str, url: str, site: SiteInfo, root: str) -> dict[str, Any]:
+    return {"title": title, "description": description, "url": url, "root": root,
+            "canonical": site.base_url + url if site.base_url else None}
+
+
+def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
+    """Everything record.html shows, prepared: labels from the configuration, counts from the data."""
+    fields = record.fields
+    nesting = config.limits.max_markdown_nesting
+    root = "../"
+    gate = fields["gate"]
+    doi = fields.get("doi")
+    body = render_markdown(record.body_md, max_nesting=nesting, heading_offset=1, reserved_ids=RECORD_IDS,
+                           first_line=record.body_line)
+    claims = _claims(fields)
+    abstract_text = inline_text(fields["abstract"], max_nesting=nesting)
+    return {
+        "site": site,
+        "page": _head(record.title, abstract_text[:300], record.url, site, root),
+        "record": {
+            "id": record.id,
+            "slug": record.slug,
+            "title": record.title,
+            "lang": record.language,
+            "submitted": record.submitted,
+            "publisher": fields["publisher"],
+            "score": format_score(fields.get("review_score")),
+            "score_value": fields.get("review_score"),
+            "doi": doi,
+            "doi_url": "https://doi.org/" + quote(doi, safe="/:;()[]._-~!$'*+,=@") if doi else None,
+            "verified_claims": verified_claim_count(fields),
+            "manifest_href": f"{record.slug}.json",
+            "abstract_html": Markup(render_inline(fields["abstract"], max_nesting=nesting)),
+            "question": fields["research_question"],
+        },
+        "badges": badges_for(record, config),
+        "verification": {
+            "level": level_text(fields["verification"]["level"], config),
+            "source_grounded_claims": fields["verification"]["source_grounded_claims"],
+            "claim_record_source": fields["verification"].get("claim_record_source"),
+            "claims_listed": bool(claims),
+        },
+        "gate": {
+            "number": gate["gate"],
+            "name": config.gates.get(gate["gate"], {}).get("name", ""),
+            "status": gate["status"],
+            "label": config.gate_statuses[gate["status"]]["label"],
+            "description": config.gate_statuses[gate["status"]]["description"],
+            "reason": gate["reason"],
+            "evaluated": gate.get("evaluated"),
+            "evaluated_text": _timestamp(gate["evaluated"]) if gate.get("evaluated") else None,
+            "artifact": _artifact(record, root),
+        },
+        "tier": {
+            "label": config.tiers[fields["tier"]["tier"]]["label"],
+            "basis": fields["tier"].get("basis") or config.tiers[fields["tier"]["tier"]].get("basis", ""),
+        },
+        "quality": [(QUALITY_LABELS[key], fields["quality"][key].upper()) for key in QUALITY_LABELS],
+        "corrections": _corrections(fields, config),
+        "contracts": {"manifest": fields["contract"], "manifest_href": contract_href(fields["contract"]),
+                      "correction_href": contract_href(fields["corrections"]["contract"])},
+        "provenance": {
+            "public": level_text(fields["provenance"]["public_provenance"], config),
+            "report_artifact": _words(fields["provenance"]["report_artifact"]),
+            "external_record": _words(fields["provenance"]["external_record"]),
+            "claim_lineage": fields["provenance"]["claim_lineage"],
+            "review_method": fields["provenance"]["review_method"],
+            "contract": fields["provenance"]["contract"],
+            "note": fields["provenance"].get("note"),
+        },
+        "body_html": Markup(body.html),
+        "claims": claims,
+        "claims_verified": sum(1 for c in claims if c["verified"]),
+        "references": _references(fields),
+    }
+
+
+def _card(record: Record, config: SiteConfig) -> dict[str, Any]:
+    fields = record.fields
+    return {
+        "url": record.url,
+        "id": record.id,
+        "title": record.title,
+        "lang": record.language,
+        "submitted": record.submitted,
+        "score": format_score(fields.get("review_score")),
+        "score_value": fields.get("review_score"),
+        "badges": badges_for(record, config),
+        "abstract_html": Markup(render_inline(fields["abstract"], max_nesting=config.limits.max_markdown_nesting)),
+        "filters": filter_values(record),
+    }
+
+
+def filter_values(record: Record) -> dict[str, str]:
+    """The validated codes a reader filters by; the same names in the page, Pagefind and the fallback."""
+    fields = record.fields
+    return {"level": fields["verification"]["level"], "gate": fields["gate"]["status"], "tier": fields["tier"]["tier"],
+            "status": record.correction_status, "language": record.language}
+
+
+def index_order(records: Iterable[Record]) -> list[Record]:
+    """Newest first; ties by title, then slug, so the order never depends on the file system."""
+    return sorted(records, key=lambda r: (-r.submitted.toordinal(), r.title.casefold(), r.slug))
+
+
+def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
+    """The index: every record as a card, and the filter choices with their counts."""
+    cards = [_card(r, config) for r in index_order(records)]
+
+    def options(key: str, labels: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for card in cards:
+            counts[card["filters"][key]] = counts.get(card["filters"][key], 0) + 1
+        return [{"value": code, "label": str(labels[code]["label"]), "count": counts.get(code, 0)} for code in labels]
+
+    languages = sorted({c["filters"]["language"] for c in cards})
+    return {
+        "site": site,
+        "page": _head(site.title, site.description, "index.html", site, ""),
+        "cards": cards,
+        "filters": [
+            {"key": "level", "label": "Verification level",
+             "options": [dict(o, label=f"{o['value']} · {o['label']}") for o in options("level", config.levels)]},
+            {"key": "gate", "label": "Gate status", "options": options("gate", config.gate_statuses)},
+            {"key": "tier", "label": "Quality tier", "options": options("tier", config.tiers)},
+            {"key": "status", "label": "Correction status", "options": options("status", config.correction_statuses)},
+            {"key": "language", "label": "Language", "options": [
+                {"value": code, "label": code, "count": sum(1 for c in cards if c["filters"]["language"] == code)}
+                for code in languages]},
+        ],
+    }
+
+
+def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
+    """A content page: its Markdown body under its title."""
+    body = render_markdown(page.body_md, max_nesting=config.limits.max_markdown_nesting, reserved_ids={"main"},
+                           first_line=page.body_line)
+    return {
+        "site": site,
+        "page": _head(page.title, page.description, page.url, site, ""),
+        "content": {"slug": page.slug, "title": page.title, "body_html": Markup(body.html)},
+    }
+
+
+def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[Page, Page]:
+    """A record's HTML page and its manifest as JSON next to it."""
+    env = template_env(config.layouts_dir)
+    html = _render(env, "record.html", context_for_record(record, config, site))
+    manifest = json.dumps(dict(record.fields), ensure_ascii=False, indent=2) + "\n"
+    return (Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path),
+            Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path))
+
+
+def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> Page:
+    """The index page listing every record."""
+    html = _render(template_env(config.layouts_dir), "index.html", context_for_index(records, config, site))
+    return Page(PurePosixPath("index.html"), html.encode("utf-8"), "the record index")
+
+
+def render_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> Page:
+    """A page from content/pages/."""
+    html = _render(template_env(config.layouts_dir), "page.html", context_for_page(page, config, site))
+    return Page(PurePosixPath(page.url), html.encode("utf-8"), page.rel_path)
+
+
+def contract_pages() -> list[Page]:
+    """The manifest and correction contracts, published so other tools can check records."""
+    folder = resources.files("sitegen").joinpath("contracts")
+    pages = []
+    for family in CONTRACT_FAMILIES:
+        for name in known_versions(family):
+            data = folder.joinpath(f"{name}.json").read_bytes()
+            pages.append(Page(PurePosixPath(f"contracts/{name}.json"), data, f"sitegen/contracts/{name}.json"))
+    return pages
+
+
+def artifact_files(records: Iterable[Record], config: SiteConfig) -> list[StaticFile]:
+    """The artifact files records link to (validated to lie inside the content folder)."""
+    out = []
+    for record in records:
+        artifact = record.fields["gate"].get("artifact") or {}
+        if "path" in artifact:
+            source = config.content_dir.joinpath(*PurePosixPath(artifact["path"]).parts)
+            out.append(StaticFile(artifact_out_path(record, artifact["path"]), source))
+    return out

@@ -1,0 +1,179 @@
+"""Pages and files -> the output folder, all or nothing.
+
+The new site is assembled in a temporary folder beside the output (same file
+system, so renames are atomic), indexed there, and only then swapped in. A
+build that fails or is killed at any point before the swap leaves the previous
+output exactly as it was; the swap itself is one atomic exchange of the two
+folders where the system offers it (Linux renameat2), and two renames
+elsewhere. Leftovers of a killed build are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator, Sequence
+
+from .config import SiteConfig
+from .errors import BuildError
+from .model import Page, StaticFile
+
+# Written into every output folder, so that a later build knows the folder is
+# its own to replace and never deletes a folder someone pointed --output at by mistake.
+MARKER = PurePosixPath(".sitegen-output")
+_MARKER_TEXT = b"This folder is written by 'sitegen build', which replaces all of it on every build.\n"
+
+
+def check_output_dir(config: SiteConfig) -> None:
+    """Refuse an output folder that holds, or sits inside, the site's own sources, or is not ours to replace."""
+    output = config.output_dir.resolve()
+    if config.root.resolve().is_relative_to(output):
+        raise BuildError(f"the output folder {output} holds the site folder itself; choose another --output")
+    for name, folder in (("content", config.content_dir), ("layouts", config.layouts_dir), ("assets", config.assets_dir)):
+        folder = folder.resolve()
+        if folder.is_relative_to(output) or output.is_relative_to(folder):
+            raise BuildError(f"the output folder {output} overlaps the {name} folder {folder}; choose another --output")
+    if output.is_symlink():
+        raise BuildError(f"the output folder {output} is a symbolic link; give the folder it points to")
+    if output.exists() and not output.is_dir():
+        raise BuildError(f"the output path {output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise BuildError(f"the output folder {output} is not empty and was not written by sitegen build; "
+                         "refusing to replace it. Empty or remove it, or choose another --output")
+
+
+def collect_assets(config: SiteConfig) -> list[StaticFile]:
+    """Every file under assets/ (hidden files excluded), to be copied to assets/ in the output."""
+    folder = config.assets_dir.resolve()
+    if not folder.is_dir():
+        raise BuildError(f"the assets folder {config.assets_dir} does not exist; it holds site.css and site.js")
+    out: list[StaticFile] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            if not path.resolve().is_relative_to(folder):
+                raise BuildError(f"assets/{path.relative_to(folder).as_posix()} is a link to a file outside the assets folder")
+            out.append(StaticFile(PurePosixPath("assets", path.relative_to(folder).as_posix()), path))
+    return out
+
+
+def _safe_relative(out_path: PurePosixPath, source: str) -> PurePosixPath:
+    text = str(out_path)
+    if (out_path.is_absolute() or "\\" in text or "\x00" in text or not out_path.parts
+            or any(part in ("", ".", "..") for part in out_path.parts)):
+        raise BuildError(f"{source} would be written to {text!r}, which is outside the output folder")
+    return out_path
+
+
+def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile]) -> None:
+    """Two outputs on one path is an error, never a silent overwrite; so is a path that leaves the output."""
+    claimed: dict[str, str] = {MARKER.as_posix(): "sitegen's output marker"}
+    items = [(p.out_path, p.source or "a generated page") for p in pages]
+    items += [(f.out_path, str(f.source)) for f in files]
+    for out_path, source in items:
+        key = _safe_relative(out_path, source).as_posix().casefold()  # one file on case-insensitive disks
+        if key in claimed:
+            raise BuildError(f"two outputs claim {out_path.as_posix()}: {claimed[key]} and {source}; "
+                             "rename one of them")
+        claimed[key] = source
+
+
+@contextlib.contextmanager
+def staging(output_dir: Path) -> Iterator[Path]:
+    """A fresh temporary folder beside the output, locked against a second build; removed unless published."""
+    parent = output_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with open(parent / f".{output_dir.name}.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {output_dir} right now; try again when it is done") from None
+        _recover(output_dir)
+        stage = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other
+        try:
+            yield stage
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _recover(output_dir: Path) -> None:
+    """Undo what a killed build left beside the output: restore a moved-away output, drop temporary folders."""
+    prefix = f".{output_dir.name}."
+    for leftover in sorted(output_dir.parent.iterdir()):
+        name = leftover.name
+        if not name.startswith(prefix) or not leftover.is_dir() or leftover.is_symlink():
+            continue
+        if name.startswith(prefix + "old-") and not output_dir.exists():
+            os.rename(leftover, output_dir)  # killed between the two renames of the fallback swap
+        elif name.startswith((prefix + "old-", prefix + "tmp-")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_files(stage: Path, pages: Iterable[Page], files: Iterable[StaticFile]) -> int:
+    """Write pages and copy files into the staging folder; returns how many files were written."""
+    count = 0
+    root = stage.resolve()
+
+    def target(out_path: PurePosixPath, source: str) -> Path:
+        dest = root.joinpath(*_safe_relative(out_path, source).parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.resolve().is_relative_to(root):
+            raise BuildError(f"{source} would be written outside the output folder")
+        return dest
+
+    for page in pages:
+        with open(target(page.out_path, page.source), "xb") as handle:  # "x": never overwrite a page
+            handle.write(page.content)
+        count += 1
+    for file in files:
+        dest = target(file.out_path, str(file.source))
+        if dest.exists():
+            raise BuildError(f"two outputs claim {file.out_path.as_posix()}")
+        shutil.copyfile(file.source, dest)  # bytes only: no timestamps or modes, so rebuilds are identical
+        count += 1
+    (root / MARKER).write_bytes(_MARKER_TEXT)
+    return count
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def publish(stage: Path, output_dir: Path) -> None:
+    """Swap the finished staging folder in as the output; the previous output is deleted after."""
+    if not output_dir.exists():
+        os.rename(stage, output_dir)
+        return
+    if _exchange(stage, output_dir):
+        shutil.rmtree(stage)  # the staging path now holds the previous output
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+    os.rmdir(old)
+    os.rename(output_dir, old)
+    os.rename(stage, output_dir)  # a kill between these two renames is undone by _recover
+    shutil.rmtree(old)
