@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import __version__
 from .config import SiteConfig, load_config
-from .errors import ConfigError, ContentError, SitegenError, format_github, format_json, format_text
+from .errors import ConfigError, ContentError, SitegenError, UsageError, format_github, format_json, format_text
 from .model import Diagnostic
 
 EPILOG = """\
@@ -57,7 +57,52 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--base", metavar="REF",
                        help="also check that the change since git revision REF only appends corrections (e.g. origin/main)")
+    _workflow_parsers(sub)
     return parser
+
+
+def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
+    """The maintainers' commands: new, correct, diff, schemas (docs/maintainers.md)."""
+    new = sub.add_parser("new", help="start a new record: a file with a fresh id, today's date and TODO placeholders",
+                         description="Write content/records/SLUG.md with a freshly minted id, today's date and every "
+                                     "required field. Values a person must decide hold \"TODO: ...\" placeholders, which "
+                                     "`sitegen check` reports until they are filled. Never overwrites a file.")
+    _site_options(new)
+    new.add_argument("slug", nargs="?", metavar="SLUG", help="the file name without .md: lower-case letters, digits, hyphens "
+                                                             "(default: made from --title)")
+    new.add_argument("--title", metavar="TITLE", help="the record's title (written into the file)")
+
+    correct = sub.add_parser("correct", help="append a correction entry to a record and update its correction status",
+                             description="Append a correction entry (next id, today's date) to content/records/SLUG.md and "
+                                         "set corrections.status to what the entries imply. Only the entry and the status "
+                                         "are written; the rest of the file stays byte-identical. Edit the corrected "
+                                         "fields yourself.")
+    _site_options(correct)
+    correct.add_argument("slug", metavar="SLUG", help="the record's file name without .md")
+    correct.add_argument("--kind", required=True, metavar="KIND",
+                         help="the Crossref update type: correction, erratum, clarification, addendum, "
+                              "expression-of-concern, retraction, withdrawal, removal, partial-retraction, new-version")
+    correct.add_argument("--summary", required=True, metavar="TEXT", help="what was corrected and why, in a sentence or two")
+    correct.add_argument("--field", action="append", default=[], dest="fields", metavar="FIELD",
+                         help="a field the correction changed, dotted (gate.status); repeat for several")
+    correct.add_argument("--notice", metavar="URL", help="the URL of the published notice")
+    correct.add_argument("--date", metavar="YYYY-MM-DD", help="the correction's date (default: today)")
+
+    diff = sub.add_parser("diff", help="summarise what changed since a git revision: records added, corrected, "
+                                       "retracted, badge transitions",
+                          description="Compare the working tree's records with git revision REF and print what a reviewer "
+                                      "needs to know: records added, corrected, retracted or withdrawn, and every badge "
+                                      "transition (level, gate, tier, corrections).")
+    _site_options(diff)
+    diff.add_argument("--base", required=True, metavar="REF", help="the git revision to compare with, e.g. origin/main")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text",
+                      help="text for a terminal, markdown for a pull-request comment or job summary (default: text)")
+
+    schemas = sub.add_parser("schemas", help="write the JSON Schemas of the contracts for editors",
+                             description="Write one self-contained JSON Schema file per contract, for an editor's YAML "
+                                         "support (docs/maintainers.md#editor-support).")
+    schemas.add_argument("--output", "-o", type=Path, default=Path("schemas"), metavar="DIR",
+                         help="the folder to write into (default: schemas)")
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
@@ -106,7 +151,62 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build}
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import create_record
+
+    made = create_record(_load(args), args.slug, args.title)
+    print(f"created {made.rel_path}\n  id {made.id}, submitted {made.submitted.isoformat()}\n"
+          "Next:\n"
+          f"  1. Open the file and replace its {made.placeholders} \"TODO: ...\" values; delete the optional lines\n"
+          "     you do not need. docs/records.md describes every field.\n"
+          "  2. Write the report in Markdown below the closing '---' (it may stay empty).\n"
+          "  3. Run `sitegen check` and fix what it reports until it says 0 error(s).\n"
+          "  4. Commit the file on a branch and open a pull request; its check runs the same rules.")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .correct import Correction, correct_record
+
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise UsageError(f"--date must be a date written YYYY-MM-DD, found {args.date!r}") from None
+    done = correct_record(_load(args), args.slug, Correction(args.kind, args.summary, tuple(args.fields), args.notice, date))
+    print(f"appended {done.entry_id} ({done.kind}, {done.date.isoformat()}) to {done.rel_path}")
+    print(f"corrections.status: {done.old_status} -> {done.new_status}" if done.old_status != done.new_status
+          else f"corrections.status stays {done.new_status}")
+    if done.new_status in ("retracted", "withdrawn"):
+        print("The record stays published, with a notice; do not delete the file.")
+    _print_diagnostics(done.remaining, "text")
+    errors = sum(1 for d in done.remaining if d.level == "error")
+    print("Next: make the corrected edits to the record's fields (if any), review with `git diff`, run "
+          "`sitegen check --base origin/main`, then commit and open a pull request."
+          + (f"\nThe record still has {errors} error(s), listed above; they were there before this entry." if errors else ""))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .changes import format_markdown, summarise_changes
+    from .changes import format_text as changes_text
+
+    summary = summarise_changes(_load(args), args.base)
+    sys.stdout.write(format_markdown(summary) if args.format == "markdown" else changes_text(summary))
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .editor_schemas import export_schemas
+
+    for path in export_schemas(args.output):
+        print(f"wrote {path.as_posix()}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "correct": cmd_correct, "diff": cmd_diff,
+            "schemas": cmd_schemas}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,329 @@
+"""`sitegen correct`: append a correction entry to a record and update its
+correction status, rewriting only the bytes that must change.
+
+The edit is made on the text, not by dumping data: the new entry is inserted
+after the last line of the entries list (or replaces an empty `[]`), and the
+status scalar is replaced in place. Everything else, comments, key order,
+quoting and CRLF line endings included, stays byte-identical. Before writing,
+the edited text is parsed again and must hold exactly the old data plus the
+new entry and status; otherwise nothing is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .config import SiteConfig
+from .errors import ContentError, SitegenError, UsageError
+from .load import SLUG, SourceFile, load_record, split_front_matter
+from .model import Diagnostic, RawRecord, SourcePos
+from .safeyaml import YamlLimits, YamlProblem, load_yaml
+from .scaffold import today
+from .schema import known_versions, load_schema, parse_date, validate_against
+from .validate import derived_correction_status, validate_record
+from .yamltext import block_scalar, flow_list, scalar
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """What the maintainer asked to append."""
+
+    kind: str  # a Crossref update type from the correction contract, e.g. erratum
+    summary: str
+    fields: tuple[str, ...] = ()  # dotted names of the fields the correction changed
+    notice: str | None = None  # URL of the published notice
+    date: dt.date | None = None  # default: today
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    """What `sitegen correct` did."""
+
+    rel_path: str
+    entry_id: str
+    kind: str
+    date: dt.date
+    old_status: str
+    new_status: str
+    remaining: tuple[Diagnostic, ...]  # the record's problems after the edit (other fields), for the maintainer
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where a value stands in the front matter text: 0-based lines of the YAML text, columns in characters."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+def _kinds(contract: str) -> list[str]:
+    return load_schema(contract)["properties"]["entries"]["items"]["properties"]["kind"]["enum"]
+
+
+def normalise_kind(kind: str, contract: str) -> str:
+    """'Expression of concern' -> expression-of-concern; refuse kinds the contract does not know."""
+    name = re.sub(r"[\s_]+", "-", kind.strip().lower())
+    kinds = _kinds(contract)
+    if name not in kinds:
+        close = difflib.get_close_matches(name, kinds, n=1)
+        raise UsageError(f"unknown correction kind '{kind}'" + (f"; did you mean '{close[0]}'?" if close else "")
+                         + f"\n  kinds: {', '.join(kinds)}")
+    return name
+
+
+def _field_known(schema: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = schema
+    for part in dotted.split("."):
+        while node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node = node["items"]
+        props = node.get("properties", {})
+        if part not in props:
+            return False
+        node = props[part]
+    return True
+
+
+def check_fields(fields: tuple[str, ...], manifest: str) -> None:
+    """Every --field names a field of the record contract (dotted: gate.status)."""
+    schema = load_schema(manifest)
+    for name in fields:
+        if not _field_known(schema, name):
+            top = sorted(schema["properties"])
+            close = difflib.get_close_matches(name, top + [f"{k}.{p}" for k in top for p in schema["properties"][k].get("properties", {})], n=1)
+            raise UsageError(f"--field '{name}' is not a field of {manifest}" + (f"; did you mean '{close[0]}'?" if close else "")
+                             + "\n  write dotted names as in docs/records.md, e.g. review_score or gate.status")
+
+
+def _spans(yaml_text: str, status_at: tuple[int, int], entries_at: tuple[int, int]) -> tuple[_Span, _Span, bool, int]:
+    """The status value's span; the entries list's span up to the end of its last value; whether it is
+    in flow style; and the column of its first dash (block style).
+
+    safeyaml keeps where each value starts; the ends come from libyaml's event marks. A block
+    collection's end mark is the next token, possibly after comments that belong to the next key,
+    so a block list ends where its last scalar (or flow collection) ends.
+    """
+    status = entries = None
+    flow = False
+    depth = 0
+    flows: list[bool] = []
+    last_end: tuple[int, int] | None = None
+    for event in yaml.parse(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        start = (event.start_mark.line, event.start_mark.column)
+        end = (event.end_mark.line, event.end_mark.column)
+        kind = type(event)
+        if depth:
+            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                depth += 1
+                flows.append(bool(event.flow_style))
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                depth -= 1
+                was_flow = flows.pop()
+                if was_flow:
+                    last_end = end
+                if depth == 0:
+                    entries = _Span(entries_start, last_end or end)  # type: ignore[has-type]
+            else:
+                last_end = end
+            continue
+        if kind is yaml.ScalarEvent and start == status_at:
+            status = _Span(start, end)
+        elif kind is yaml.SequenceStartEvent and start == entries_at:
+            depth, flow, entries_start = 1, bool(event.flow_style), start
+            flows = [flow]
+            last_end = None
+    if status is None or entries is None:
+        raise UsageError("cannot find corrections.status and corrections.entries in the text; add the entry by hand")
+    return status, entries, flow, entries_at[1]
+
+
+def _entry_lines(entry: Mapping[str, Any], indent: int) -> list[str]:
+    """The entry as block-list lines, `- ` at indent, keys two further in."""
+    pad = " " * (indent + 2)
+    lines = [f"{' ' * indent}- id: {entry['id']}", f"{pad}date: {entry['date']}", f"{pad}kind: {entry['kind']}"]
+    summary = block_scalar(entry["summary"], indent + 4)
+    lines.append(f"{pad}summary: {summary[0]}")
+    lines.extend(summary[1:])
+    if entry.get("fields"):
+        lines.append(f"{pad}fields: {flow_list(list(entry['fields']))}")
+    if entry.get("notice"):
+        lines.append(f"{pad}notice: {scalar(entry['notice'])}")
+    return lines
+
+
+def front_matter_yaml(text: str) -> str:
+    """The front matter's YAML with LF line endings, as the loader reads it (text without a BOM)."""
+    split = split_front_matter(text.replace("\r\n", "\n"), "")
+    if isinstance(split, Diagnostic):
+        raise UsageError(split.message)
+    return split[0]
+
+
+def edit_text(text: str, entry: Mapping[str, Any], status: str, limits: YamlLimits = YamlLimits()) -> str:
+    """text with entry appended to corrections.entries and the status replaced; nothing else changes.
+
+    text is the whole record file as written (any line endings, no BOM). The front
+    matter's YAML starts on the file's second line, after the opening fence.
+    """
+    first = 1  # file line (0-based) where the YAML starts
+    yaml_text = front_matter_yaml(text)
+    try:
+        data, positions = load_yaml(yaml_text, limits)
+    except YamlProblem as p:
+        raise UsageError(f"line {p.line + first}: {p.message}") from None
+    status_pos = positions[("corrections", "status")]
+    entries_pos = positions[("corrections", "entries")]
+    status_span, entries_span, flow, dash_col = _spans(
+        yaml_text,
+        (status_pos.value_line - 1, status_pos.value_col - 1),
+        (entries_pos.value_line - 1, entries_pos.value_col - 1),
+    )
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def offset(point: tuple[int, int]) -> int:
+        return starts[point[0] + first] + point[1]
+
+    def line_break(line0: int) -> str:
+        stop = text.find("\n", starts[line0 + first])
+        return "\r\n" if stop > 0 and text[stop - 1] == "\r" else "\n"
+
+    edits: list[tuple[int, int, str]] = [(offset(status_span.start), offset(status_span.end), status)]
+    if flow:
+        if data["corrections"]["entries"]:
+            raise UsageError("corrections.entries is written in flow style [...] with entries in it; "
+                             "rewrite it as a block list (one '- id: ...' per entry) and run sitegen correct again")
+        nl = line_break(entries_span.end[0])
+        start, end = offset(entries_span.start), offset(entries_span.end)
+        while start > 0 and text[start - 1] == " ":
+            start -= 1  # 'entries: []  # note' becomes 'entries:  # note'
+        insert_at = starts[entries_span.end[0] + first + 1]
+        body = nl.join(_entry_lines(entry, entries_pos.key_col - 1 + 2)) + nl
+        edits += [(start, end, ""), (insert_at, insert_at, body)]
+    else:
+        line0, col = entries_span.end
+        # A block scalar's end mark is at the start of the line after it; anything else ends mid-line.
+        insert_line = line0 if col == 0 else line0 + 1
+        nl = line_break(insert_line - 1)
+        insert_at = starts[insert_line + first]
+        edits.append((insert_at, insert_at, nl.join(_entry_lines(entry, dash_col)) + nl))
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return out
+
+
+def _corrections_problems(raw: RawRecord) -> list[Diagnostic]:
+    """Problems in the correction block that make appending unsafe."""
+    block = raw.data.get("corrections")
+    if not isinstance(block, dict):
+        return [Diagnostic(SourcePos(raw.rel_path, 2, 1), "error", "the record has no corrections block", "schema",
+                           "add corrections: with contract, status and entries (see docs/records.md)")]
+    contract = block.get("contract")
+    if contract not in known_versions("correction-record"):
+        return [Diagnostic(SourcePos(raw.rel_path, 2, 1), "error", f"unknown correction contract {contract!r}", "unknown-contract")]
+    problems = validate_against(contract, block, raw.positions, raw.rel_path, ("corrections",))
+    if problems:
+        return problems
+    previous = None
+    for index, entry in enumerate(block["entries"]):
+        pos = raw.positions.get(("corrections", "entries", index))
+        where = SourcePos(raw.rel_path, pos.value_line if pos else 1, pos.value_col if pos else 1)
+        if entry["id"] != f"C{index + 1}":
+            problems.append(Diagnostic(where, "error", f"entry {index + 1} has id '{entry['id']}', not C{index + 1}", "correction-order"))
+        date = parse_date(entry["date"])
+        if previous and date < previous:
+            problems.append(Diagnostic(where, "error", f"entry {entry['id']} is dated before the entry above it", "correction-order"))
+        previous = max(previous, date) if previous else date
+    return problems
+
+
+def correct_record(config: SiteConfig, slug: str, correction: Correction) -> Corrected:
+    """Append one correction entry to content/records/<slug>.md and update its status."""
+    if not SLUG.match(slug):
+        raise UsageError(f"'{slug}' is not a record slug (lower-case letters, digits and hyphens, without .md)")
+    path = config.records_dir / f"{slug}.md"
+    rel = config.rel(path)
+    if not path.is_file():
+        known = sorted(p.stem for p in config.records_dir.glob("*.md")) if config.records_dir.is_dir() else []
+        close = difflib.get_close_matches(slug, known, n=1)
+        raise UsageError(f"there is no record {rel}" + (f"; did you mean '{close[0]}'?" if close else ""))
+    raw = load_record(SourceFile(path, rel, slug), config.limits)
+    if isinstance(raw, Diagnostic):
+        raise ContentError([raw])
+    problems = _corrections_problems(raw)
+    if problems:
+        raise ContentError(problems)
+    block = raw.data["corrections"]
+    contract = block["contract"]
+    kind = normalise_kind(correction.kind, contract)
+    check_fields(correction.fields, raw.data.get("contract") or known_versions("paper-manifest")[-1])
+    summary = correction.summary.strip()
+    if not summary:
+        raise UsageError("--summary must say what was corrected and why")
+    date = correction.date or today()
+    entries = block["entries"]
+    if entries and date < parse_date(entries[-1]["date"]):
+        raise UsageError(f"the last entry {entries[-1]['id']} is dated {entries[-1]['date']}; a new entry cannot be dated "
+                         f"{date.isoformat()}, earlier: entries are appended in date order")
+    submitted = raw.data.get("submitted")
+    if isinstance(submitted, str) and _DATE.match(submitted) and date.isoformat() < submitted:
+        raise UsageError(f"the record was submitted on {submitted}; a correction cannot be dated {date.isoformat()}, before it")
+    entry: dict[str, Any] = {"id": f"C{len(entries) + 1}", "date": date.isoformat(), "kind": kind, "summary": summary}
+    if correction.fields:
+        entry["fields"] = list(dict.fromkeys(correction.fields))
+    if correction.notice:
+        entry["notice"] = correction.notice
+    status = derived_correction_status(entries + [entry])
+    expected = copy.deepcopy(dict(raw.data))
+    expected["corrections"]["entries"].append(entry)
+    expected["corrections"]["status"] = status
+    problems = validate_against(contract, expected["corrections"], {}, rel, ("corrections",))
+    if problems:
+        raise UsageError("the new entry is not valid:\n" + "\n".join(f"  {d.message}" + (f" ({d.hint})" if d.hint else "") for d in problems))
+
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    text = data.decode("utf-8")[len(bom):]
+    new_text = edit_text(text, entry, status, config.limits.yaml)
+
+    # The safety net: the edited file must read back as the old data plus exactly this change.
+    check_source = new_text.replace("\r\n", "\n")
+    split = split_front_matter(check_source, rel)
+    try:
+        reread = None if isinstance(split, Diagnostic) else load_yaml(split[0], config.limits.yaml)[0]
+    except YamlProblem:
+        reread = None
+    if reread != expected or isinstance(split, Diagnostic) or split[1] != raw.body_md:
+        raise SitegenError(f"could not append to {rel} without changing other values (an unusual layout of the "
+                           "corrections block?); nothing was written. Add the entry by hand as docs/maintainers.md shows")
+    _write_atomically(path, (bom + new_text).encode("utf-8"))
+    after = load_record(SourceFile(path, rel, slug), config.limits)
+    remaining: tuple[Diagnostic, ...] = ()
+    if isinstance(after, RawRecord):
+        remaining = tuple(sorted(validate_record(after, config)[1], key=Diagnostic.sort_key))
+    return Corrected(rel, entry["id"], kind, date, block["status"], status, remaining)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace path's bytes in one step, so an interrupted run leaves the old file, not half a new one."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

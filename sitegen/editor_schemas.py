@@ -1,0 +1,52 @@
+"""The contracts as editors want them: one self-contained JSON Schema file per
+contract, for `sitegen schemas` and the committed copy in schemas/.
+
+The record contract validates its `corrections:` block against whichever
+correction contract the block names, which an editor cannot follow. The
+exported record schema therefore carries the correction contract(s) inside it
+(under $defs), so completion and hover work in the whole front matter with no
+reference to resolve.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from .schema import contract_names, known_versions, load_schema
+
+
+def editor_schema(name: str) -> dict:
+    """The schema of contract name, made self-contained for an editor."""
+    schema = copy.deepcopy(load_schema(name))
+    if name.startswith("paper-manifest-"):
+        defs = schema.setdefault("$defs", {})
+        refs = []
+        for version in known_versions("correction-record"):
+            inner = copy.deepcopy(load_schema(version))
+            inner.pop("$schema", None)
+            inner.pop("$id", None)
+            defs[version] = inner
+            refs.append({"$ref": f"#/$defs/{version}"})
+        description = schema["properties"]["corrections"].get("description", "")
+        schema["properties"]["corrections"] = {"description": description, **(refs[0] if len(refs) == 1 else {"anyOf": refs})}
+    return schema
+
+
+def editor_schemas() -> dict[str, str]:
+    """File name -> JSON text for every shipped contract, stable byte for byte."""
+    return {f"{name}.json": json.dumps(editor_schema(name), indent=2, ensure_ascii=False) + "\n" for name in contract_names()}
+
+
+def export_schemas(folder: Path) -> list[Path]:
+    """Write every editor schema into folder; files whose bytes are unchanged are left alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, text in editor_schemas().items():
+        path = folder / file_name
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+        written.append(path)
+    return written

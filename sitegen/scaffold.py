@@ -1,0 +1,205 @@
+"""`sitegen new`: write a new record file with a fresh id, today's date and
+every required key, holding "TODO: ..." placeholders that `check` reports
+until the maintainer fills them.
+
+Values that must be a number or one of a few choices also get a "TODO: ..."
+text naming what is allowed: the validator reports each placeholder once, as
+[placeholder], and skips the schema's type check for it, so the first `check`
+lists every value still to fill, and the record passes once they are filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .config import SiteConfig
+from .errors import UsageError
+from .load import SLUG
+from .schema import known_versions, load_schema
+from .validate import PLACEHOLDER
+from .yamltext import scalar
+
+MAX_SLUG = 80
+_ID_IN_TEXT = re.compile(r"SRCH:[0-9A-F]{8}")
+
+
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    """What `sitegen new` wrote."""
+
+    path: Path  # absolute
+    rel_path: str  # for messages, e.g. content/records/x.md
+    id: str
+    submitted: dt.date
+    placeholders: int  # values the maintainer still has to fill
+
+
+def today() -> dt.date:
+    """Today's date, or the UTC date of SOURCE_DATE_EPOCH when it is set (reproducible runs and tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}") from None
+    return dt.date.today()
+
+
+def slug_from_title(title: str) -> str:
+    """A file slug from a title: ASCII lower-case words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > MAX_SLUG:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug
+
+
+def check_slug(slug: str) -> None:
+    """Refuse a slug the loader would refuse, with the fix."""
+    if not SLUG.match(slug):
+        raise UsageError(f"'{slug}' is not a valid slug: use lower-case letters a-z, digits and single hyphens, "
+                         "e.g. cross-lingual-ner-transfer (the file becomes content/records/<slug>.md)")
+    if len(slug) > MAX_SLUG:
+        raise UsageError(f"the slug is {len(slug)} characters long; keep it to {MAX_SLUG} (it becomes the page address)")
+
+
+def existing_ids(config: SiteConfig) -> set[str]:
+    """Every SRCH id written anywhere in the record files, valid or not, so a new id never collides."""
+    found: set[str] = set()
+    if config.records_dir.is_dir():
+        for path in config.records_dir.glob("*.md"):
+            try:
+                found.update(_ID_IN_TEXT.findall(path.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    return found
+
+
+def mint_id(taken: Iterable[str], token: Callable[[int], str] = secrets.token_hex) -> str:
+    """A random SRCH id not in taken: 8 upper-case hex digits."""
+    taken = set(taken)
+    for _ in range(1000):  # 2^32 ids: a collision twice in a row is already unlikely
+        candidate = "SRCH:" + token(4).upper()
+        if candidate not in taken:
+            return candidate
+    raise UsageError("could not mint an unused id; the registry holds too many ids")  # pragma: no cover
+
+
+def _choices(path: tuple[str, ...]) -> str:
+    """'TODO: a, b or c' from the contract's allowed values at path, so the list is never typed twice."""
+    node: Any = load_schema(known_versions("paper-manifest")[-1])
+    for part in path:
+        node = node["properties"][part]
+    values = [str(v) for v in node["enum"]]
+    return f"{PLACEHOLDER} " + (", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0])
+
+
+def _todo(text: str) -> str:
+    return scalar(f"{PLACEHOLDER} {text}")
+
+
+def render_record(*, record_id: str, slug: str, title: str | None, submitted: dt.date, config: SiteConfig) -> str:
+    """The text of a new record file: every required key, placeholders where a person must decide."""
+    manifest = known_versions("paper-manifest")[-1]
+    correction = known_versions("correction-record")[-1]
+    gates = sorted(config.gates)
+    gate = str(gates[0]) if len(gates) == 1 else _todo("the gate number: " + ", ".join(map(str, gates)))
+    lines = [
+        "---",
+        '# A new record. Replace every "TODO: ..." value, quotes included (write L2, not "L2"),',
+        "# and delete the optional lines you do not need; `sitegen check` lists what is left.",
+        "# docs/records.md describes every field. The report goes in Markdown below the closing ---.",
+        f"contract: {manifest}",
+        f"id: {record_id}  # minted by `sitegen new`; never change it once published",
+        f"title: {scalar(title) if title else _todo('the title, on one line')}",
+        f"submitted: {submitted.isoformat()}",
+        f"language: {config.language}  # BCP 47 tag of the record's text",
+        "# doi: 10.5281/zenodo.0000000  # add once a DOI is registered",
+        f"publisher: {_todo('who publishes the record')}",
+        f"abstract: {_todo('the abstract; inline Markdown is allowed')}",
+        f"research_question: {_todo('the research question the synthesis answers')}",
+        f"review_score: {_todo('the review score, a number from 0 to 10 (or delete this line)')}",
+        "verification:",
+        f"  level: {scalar(_choices(('verification', 'level')))}",
+        f"  source_grounded_claims: {_todo('how many claims are grounded in sources, a whole number')}",
+        f"  claim_record_source: {_todo('where the claims come from, e.g. parsed source sections (or delete this line)')}",
+        "gate:",
+        f"  gate: {gate}",
+        f"  status: {scalar(_choices(('gate', 'status')))}",
+        f"  reason: {_todo('why the gate reached this verdict, in words a reader understands')}",
+        "  # reason_code: not-attempted  # optional, a structured code for the reason",
+        '  # evaluated: "2026-01-31T12:00:00+00:00"  # required unless the status is unverified',
+        "  # artifact:  # required when the status is verified",
+        "  #   kind: repro-script  # lean4-proof, repro-script or repro-results",
+        f"  #   path: artifacts/{slug}/repro.py  # a file under content/, or url: https://...",
+        "  #   sha256: 0000000000000000000000000000000000000000000000000000000000000000  # sha256sum of the file",
+        "tier:",
+        f"  tier: {scalar(_choices(('tier', 'tier')))}",
+        "  # basis: ...  # optional; the tier's default text from the site configuration is shown otherwise",
+        "quality:",
+    ]
+    for dimension in ("evidence_strength", "citation_grounding", "uncertainty_disclosure", "reproducibility"):
+        lines.append(f"  {dimension}: {scalar(_choices(('quality', dimension)))}")
+    lines += [
+        "provenance:",
+        "  contract: source-provenance-v1",
+        f"  public_provenance: {scalar(_choices(('provenance', 'public_provenance')))}",
+        f"  report_artifact: {scalar(_choices(('provenance', 'report_artifact')))}",
+        f"  external_record: {scalar(_choices(('provenance', 'external_record')))}",
+        f"  claim_lineage: {_todo('the same whole number as verification.source_grounded_claims')}",
+        f"  review_method: {_todo('how the record was reviewed, e.g. Automated multi-reviewer assessment')}",
+        f"  note: {_todo('a note for readers (or delete this line)')}",
+        "corrections:",
+        f"  contract: {correction}",
+        "  status: current",
+        "  entries: []  # append entries with `sitegen correct`; never edit a published one",
+        "# claims:  # optional: the claims extracted from the report, in order",
+        '#   - text: "The claim as extracted."',
+        "#     verified: true",
+        "#     confidence: 0.4",
+        "# references:  # optional: http(s) URLs, or a title and a url",
+        "#   - https://arxiv.org/abs/0000.00000",
+        "---",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def create_record(config: SiteConfig, slug: str | None, title: str | None) -> NewRecord:
+    """Write content/records/<slug>.md for a new record; never overwrites a file."""
+    if title is not None:
+        title = title.strip()
+        if not title or "\n" in title or "\r" in title:
+            raise UsageError("--title must be one line of text")
+    if slug is None:
+        if title is None:
+            raise UsageError("give a slug (sitegen new my-record-slug) or a title to make one from (--title '...')")
+        slug = slug_from_title(title)
+        if not slug:
+            raise UsageError("the title has no letters or digits to make a slug from; give the slug: sitegen new SLUG")
+    check_slug(slug)
+    folder = config.records_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    record_id = mint_id(existing_ids(config))
+    submitted = today()
+    text = render_record(record_id=record_id, slug=slug, title=title, submitted=submitted, config=config)
+    try:
+        # "x" fails if the file exists, even if it appeared since we looked: never overwrite.
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(f"{config.rel(path)} already exists; choose another slug "
+                         f"(to change a published record, edit it, or record a correction with `sitegen correct {slug}`)") from None
+    placeholders = sum(1 for line in text.splitlines() if not line.lstrip().startswith("#") and f'"{PLACEHOLDER}' in line)
+    return NewRecord(path, config.rel(path), record_id, submitted, placeholders)
