@@ -231,8 +231,9 @@ def _date(entry: Any) -> dt.date | None:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+    """A value for a message: text quoted, anything else as Python shows it, cut short when long."""
+    text = repr(value if not isinstance(value, str) or len(value) <= limit else value[: limit - 3] + "...")
+    return text if len(text) <= limit + 10 else text[: limit] + "..."
 
 
 def _without_id(entry: Any) -> Any:
