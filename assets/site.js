@@ -18,7 +18,7 @@
   if (!form || !list) return;
   var input = document.getElementById("finder-q");
   var sortSelect = document.getElementById("finder-sort");
-  var status = document.getElementById("finder-status");
+  var status = document.getElementById("finder-count");
   var empty = document.getElementById("finder-empty");
   var filterSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > .card"));
