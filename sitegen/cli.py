@@ -174,7 +174,14 @@ def cmd_correct(args: argparse.Namespace) -> int:
         date = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise UsageError(f"--date must be a date written YYYY-MM-DD, found {args.date!r}") from None
-    done = correct_record(_load(args), args.slug, Correction(args.kind, args.summary, tuple(args.fields), args.notice, date))
+    try:
+        done = correct_record(_load(args), args.slug, Correction(args.kind, args.summary, tuple(args.fields), args.notice, date))
+    except ContentError as exc:
+        # Appending to a history that does not parse or is out of order could make it worse.
+        _print_diagnostics(exc.diagnostics, "text")
+        print("sitegen: the record cannot be corrected safely until the problems above are fixed; "
+              "the file was not changed", file=sys.stderr)
+        return 1
     print(f"appended {done.entry_id} ({done.kind}, {done.date.isoformat()}) to {done.rel_path}")
     print(f"corrections.status: {done.old_status} -> {done.new_status}" if done.old_status != done.new_status
           else f"corrections.status stays {done.new_status}")

@@ -10,21 +10,27 @@ reference to resolve.
 
 from __future__ import annotations
 
-import copy
 import json
+from importlib import resources
 from pathlib import Path
 
-from .schema import contract_names, known_versions, load_schema
+from .schema import contract_names, known_versions
+
+
+def _read_contract(name: str) -> dict:
+    # Read afresh rather than through schema.load_schema's cache: the export must be the
+    # file as shipped, whatever a validator compiled from the cached copy did to it.
+    return json.loads(resources.files("sitegen").joinpath(f"contracts/{name}.json").read_text(encoding="utf-8"))
 
 
 def editor_schema(name: str) -> dict:
     """The schema of contract name, made self-contained for an editor."""
-    schema = copy.deepcopy(load_schema(name))
+    schema = _read_contract(name)
     if name.startswith("paper-manifest-"):
         defs = schema.setdefault("$defs", {})
         refs = []
         for version in known_versions("correction-record"):
-            inner = copy.deepcopy(load_schema(version))
+            inner = _read_contract(version)
             inner.pop("$schema", None)
             inner.pop("$id", None)
             defs[version] = inner

@@ -1,0 +1,374 @@
+"""The maintainers' workflow: sitegen new, sitegen correct, the shipped CI files and editor schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from conftest import ROOT, VALID_RECORD, record_with
+from helpers import check_site
+from sitegen.cli import _parser, main
+from sitegen.config import load_config
+from sitegen.editor_schemas import editor_schemas
+from sitegen.load import SourceFile, load_record
+from sitegen.scaffold import existing_ids, mint_id, slug_from_title
+from sitegen.schema import load_schema
+
+F = "content/records/rec.md"
+EPOCH_2026_07_25 = "1784937600"
+
+
+# --- sitegen new ------------------------------------------------------------------------------
+
+# What a maintainer writes in place of each placeholder, by key.
+FILL = {
+    "publisher": "Assignee Research", "abstract": "An abstract.", "research_question": "Does it validate?",
+    "review_score": "7.5", "level": "L2", "source_grounded_claims": "3", "claim_record_source": "parsed source sections",
+    "status": "unverified", "reason": "No reproduction has been attempted.", "tier": "watchlist",
+    "evidence_strength": "medium", "citation_grounding": "medium", "uncertainty_disclosure": "low",
+    "reproducibility": "medium", "public_provenance": "L3", "report_artifact": "available",
+    "external_record": "not-registered", "claim_lineage": "3", "review_method": "Automated multi-reviewer assessment",
+    "note": "Machine-generated synthesis.",
+}
+_TODO_LINE = re.compile(r'^(\s*)(\w+): "TODO: [^"]*"$', re.M)
+
+
+def fill(text: str) -> str:
+    """The scaffold with every placeholder replaced as a maintainer would."""
+    return _TODO_LINE.sub(lambda m: f"{m.group(1)}{m.group(2)}: {FILL[m.group(2)]}", text)
+
+
+@pytest.fixture
+def site(make_site, monkeypatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_07_25)
+    return make_site({F: VALID_RECORD}, with_layouts=False)
+
+
+def test_new_writes_a_record_that_fails_check_only_on_its_placeholders(site, capsys):
+    assert main(["new", "--root", str(site), "my-record", "--title", "A new synthesis"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("created content/records/my-record.md\n")
+    assert 'replace its 20 "TODO: ..." values' in out and "sitegen check" in out
+    text = (site / "content/records/my-record.md").read_text()
+    assert "submitted: 2026-07-25\n" in text and "title: A new synthesis\n" in text
+    todo_lines = [i + 1 for i, line in enumerate(text.split("\n")) if '"TODO:' in line and not line.lstrip().startswith("#")]
+    problems = [p for p in check_site(site) if p.startswith("content/records/my-record.md")]
+    assert len(problems) == len(todo_lines) == 20
+    assert all(p.endswith("[placeholder]") for p in problems)
+    assert [int(p.split(":")[1]) for p in problems] == todo_lines
+    assert "content/records/my-record.md:16:10: error: 'verification.level' still holds a placeholder: " \
+           "TODO: L1, L2, L3 or L4 [placeholder]" in problems
+
+
+def test_new_record_passes_check_once_the_placeholders_are_filled(site):
+    assert main(["new", "--root", str(site), "my-record"]) == 0
+    path = site / "content/records/my-record.md"
+    filled = fill(path.read_text().replace('title: "TODO: the title, on one line"', "title: A filled record"))
+    assert "TODO" not in "\n".join(line for line in filled.split("\n") if not line.lstrip().startswith("#"))
+    path.write_text(filled)
+    assert check_site(site) == []
+
+
+def test_new_record_passes_with_optional_lines_deleted(site):
+    assert main(["new", "--root", str(site), "my-record", "--title", "T"]) == 0
+    path = site / "content/records/my-record.md"
+    kept = [line for line in path.read_text().split("\n") if "(or delete this line)" not in line]
+    path.write_text(fill("\n".join(kept)))
+    assert check_site(site) == []
+
+
+def test_new_record_has_every_required_key_of_the_contract(site):
+    assert main(["new", "--root", str(site), "my-record"]) == 0
+    raw = load_record(SourceFile(site / "content/records/my-record.md", "x", "my-record"), load_config(site).limits)
+    schema = load_schema("paper-manifest-v1.1")
+
+    def missing(node: dict, data: dict, where: str) -> list[str]:
+        out = [f"{where}{key}" for key in node.get("required", []) if key not in data]
+        for key, sub in node.get("properties", {}).items():
+            if isinstance(data.get(key), dict) and sub.get("type") == "object":
+                out += missing(sub, data[key], f"{where}{key}.")
+        return out
+
+    assert missing(schema, raw.data, "") == []
+    assert set(raw.data["corrections"]) == {"contract", "status", "entries"}
+
+
+def test_new_refuses_to_overwrite(site, capsys):
+    before = (site / F).read_bytes()
+    assert main(["new", "--root", str(site), "rec"]) == 2
+    assert "content/records/rec.md already exists" in capsys.readouterr().err
+    assert (site / F).read_bytes() == before
+
+
+@pytest.mark.parametrize("slug", ["My-Record", "my_record", "x-", "a--b", "x" * 81])
+def test_new_refuses_an_invalid_slug(site, capsys, slug):
+    assert main(["new", "--root", str(site), slug]) == 2
+    assert "slug" in capsys.readouterr().err
+    assert sorted(p.name for p in (site / "content/records").iterdir()) == ["rec.md"]
+
+
+def test_new_needs_a_slug_or_a_title(site, capsys):
+    assert main(["new", "--root", str(site)]) == 2
+    assert "give a slug" in capsys.readouterr().err
+
+
+def test_slug_is_made_from_the_title():
+    assert slug_from_title("Über-Tokenisation: A Study of NER (2026)!") == "uber-tokenisation-a-study-of-ner-2026"
+    assert len(slug_from_title("word " * 50)) <= 80
+
+
+def test_minted_ids_avoid_every_id_in_use(site):
+    assert existing_ids(load_config(site)) == {"SRCH:0000AAAA"}
+    tokens = iter(["0000aaaa", "0000aaaa", "1234abcd"])
+    assert mint_id({"SRCH:0000AAAA"}, lambda n: next(tokens)) == "SRCH:1234ABCD"
+    assert re.fullmatch(r"SRCH:[0-9A-F]{8}", mint_id(set()))
+
+
+# --- sitegen correct ---------------------------------------------------------------------------
+
+def correct(site: Path, *args: str) -> int:
+    return main(["correct", "--root", str(site), "rec", *args])
+
+
+def test_correct_rewrites_only_the_status_and_the_empty_list(site):
+    before = (site / F).read_bytes()
+    assert correct(site, "--kind", "erratum", "--summary", "A typo in the abstract.", "--field", "abstract",
+                   "--notice", "https://example.org/notices/1") == 0
+    expected = before.replace(b"  status: current\n  entries: []\n", b"""\
+  status: corrected
+  entries:
+    - id: C1
+      date: 2026-07-25
+      kind: erratum
+      summary: A typo in the abstract.
+      fields: [abstract]
+      notice: https://example.org/notices/1
+""")
+    assert (site / F).read_bytes() == expected
+    assert check_site(site) == []
+
+
+CRLF_COMMENTED = record_with("corrections:\n  contract: correction-record-v1\n  status: current\n  entries: []", """\
+corrections:
+  contract: correction-record-v1   # the correction contract
+  # The status follows from the entries.
+  status: 'current'  # quoted on purpose
+  entries: []  # none yet
+  # A comment after the list.""").replace("\n", "\r\n").encode("utf-8")
+
+
+def test_correct_keeps_comments_quotes_and_crlf_byte_identical(site):
+    (site / F).write_bytes(CRLF_COMMENTED)
+    assert correct(site, "--kind", "retraction", "--summary", "The sources were misread.", "--date", "2026-07-20") == 0
+    expected = CRLF_COMMENTED.replace(b"  status: 'current'  # quoted on purpose\r\n  entries: []  # none yet\r\n", b"""\
+  status: retracted  # quoted on purpose\r
+  entries:  # none yet\r
+    - id: C1\r
+      date: 2026-07-20\r
+      kind: retraction\r
+      summary: The sources were misread.\r
+""")
+    after = (site / F).read_bytes()
+    assert after == expected
+    assert b"\n" not in after.replace(b"\r\n", b"")  # every line still ends in CRLF
+    assert check_site(site) == []
+
+
+BLOCK = record_with("corrections:\n  contract: correction-record-v1\n  status: current\n  entries: []", """\
+corrections:
+  # History first, then the status.
+  entries:
+    - id: C1
+      date: 2026-07-10
+      kind: correction
+      summary: >-
+        Fixed a claim
+        count.
+
+    # (the end of the entries)
+  status: corrected   # derived from the entries
+  contract: correction-record-v1""")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_correct_appends_after_the_last_entry_of_a_block_list(site, newline):
+    before = BLOCK.replace("\n", newline).encode()
+    (site / F).write_bytes(before)
+    long_summary = "The gate verdict was recorded against the wrong artifact; " * 3
+    assert correct(site, "--kind", "Expression of concern", "--summary", long_summary.strip(), "--date", "2026-07-20",
+                   "--field", "gate.artifact", "--field", "gate.status") == 0
+    entry = newline.join([
+        "    - id: C2",
+        "      date: 2026-07-20",
+        "      kind: expression-of-concern",
+        "      summary: >-",
+        "        The gate verdict was recorded against the wrong artifact; The gate",
+        "        verdict was recorded against the wrong artifact; The gate verdict was",
+        "        recorded against the wrong artifact;",
+        "      fields: [gate.artifact, gate.status]",
+    ]) + newline
+    marker = f"    # (the end of the entries){newline}".encode()
+    expected = before.replace(marker, entry.encode() + marker).replace(
+        b"status: corrected   # derived", b"status: expression-of-concern   # derived")
+    assert (site / F).read_bytes() == expected
+    assert check_site(site) == []
+
+
+def test_correct_keeps_a_byte_order_mark_and_a_list_that_ends_the_front_matter(site):
+    text = "\ufeff" + VALID_RECORD.split("claims:\n")[0] + "---\nBody.\n"
+    (site / F).write_bytes(text.encode("utf-8"))
+    assert correct(site, "--kind", "addendum", "--summary", "Added the data statement.") == 0
+    after = (site / F).read_bytes().decode("utf-8")
+    assert after.startswith("\ufeff---\n")
+    assert after.endswith("  entries:\n    - id: C1\n      date: 2026-07-25\n      kind: addendum\n"
+                          "      summary: Added the data statement.\n---\nBody.\n")
+    assert check_site(site) == []
+
+
+def test_correct_status_follows_the_most_severe_entry(site, capsys):
+    assert correct(site, "--kind", "withdrawal", "--summary", "Withdrawn by the publisher.") == 0
+    assert correct(site, "--kind", "clarification", "--summary", "Clarified the notice.") == 0
+    out = capsys.readouterr().out
+    assert "corrections.status: current -> withdrawn" in out and "corrections.status stays withdrawn" in out
+    assert "stays published" in out
+    assert "  status: withdrawn\n" in (site / F).read_text()
+    assert check_site(site) == []
+
+
+def refused(site: Path, capsys, *args: str) -> str:
+    before = (site / F).read_bytes()
+    assert correct(site, *args) != 0
+    assert (site / F).read_bytes() == before, "a refused correction must not touch the file"
+    return capsys.readouterr().err
+
+
+def test_correct_refuses_bad_input_and_leaves_the_file_alone(site, capsys):
+    assert "unknown correction kind 'errata'; did you mean 'erratum'?" in refused(site, capsys, "--kind", "errata", "--summary", "x")
+    assert "--field 'review_scor' is not a field of paper-manifest-v1.1; did you mean 'review_score'?" in refused(
+        site, capsys, "--kind", "erratum", "--summary", "x", "--field", "review_scor")
+    assert "notice" in refused(site, capsys, "--kind", "erratum", "--summary", "x", "--notice", "ftp://example.org/n")
+    assert "before it" in refused(site, capsys, "--kind", "erratum", "--summary", "x", "--date", "2026-06-30")
+    assert "YYYY-MM-DD" in refused(site, capsys, "--kind", "erratum", "--summary", "x", "--date", "20 July")
+    assert "--summary must say" in refused(site, capsys, "--kind", "erratum", "--summary", "  ")
+    assert correct(site, "--kind", "erratum", "--summary", "First.", "--date", "2026-07-20") == 0
+    assert "the last entry C1 is dated 2026-07-20" in refused(site, capsys, "--kind", "erratum", "--summary", "x",
+                                                              "--date", "2026-07-19")
+
+
+def test_correct_refuses_a_record_whose_history_is_broken(site, capsys):
+    broken = BLOCK.replace("- id: C1", "- id: C7")
+    (site / F).write_text(broken)
+    err = refused(site, capsys, "--kind", "erratum", "--summary", "x")
+    line = broken[:broken.index("id: C7")].count("\n") + 1
+    assert f"content/records/rec.md:{line}:7: error: entry 1 has id 'C7', not C1 [correction-order]" in err
+    (site / F).write_text(VALID_RECORD.replace("  status: current", "  status: fine"))
+    assert "'corrections.status' must be one of" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
+    (site / F).write_text(VALID_RECORD.replace("title: A valid record", "title: [unclosed"))
+    assert "[yaml-syntax]" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
+
+
+def test_correct_names_a_missing_record(site, capsys):
+    assert main(["correct", "--root", str(site), "recc", "--kind", "erratum", "--summary", "x"]) == 2
+    assert "there is no record content/records/recc.md; did you mean 'rec'?" in capsys.readouterr().err
+
+
+def test_correct_works_on_a_record_with_other_errors_and_says_so(site, capsys):
+    (site / F).write_text(VALID_RECORD.replace("abstract: An abstract with *emphasis*.", 'abstract: "TODO: later"'))
+    assert correct(site, "--kind", "erratum", "--summary", "x") == 0
+    captured = capsys.readouterr()
+    assert "'abstract' still holds a placeholder" in captured.err
+    assert "The record still has 1 error(s)" in captured.out
+
+
+# --- shipped files -----------------------------------------------------------------------------
+
+def _commands(text: str) -> list[list[str]]:
+    """The sitegen command lines in a shell script, as argv lists without the program name."""
+    out = []
+    for line in text.replace("\\\n", " ").split("\n"):
+        line = re.sub(r"\$\{\{[^}]*\}\}", "X", line)
+        line = re.sub(r"\$\{?\w+\}?", "X", line).split(">>")[0]
+        words = shlex.split(line, comments=True)
+        if "sitegen" in words:
+            out.append(words[words.index("sitegen") + 1:])
+        elif words[:2] == ["python", "build.py"]:
+            out.append(["build", *words[2:]])
+    return out
+
+
+def _steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("name", ["check.yml", "deploy.yml"])
+def test_workflows_are_valid_yaml_and_call_existing_commands(name):
+    workflow = yaml.safe_load((ROOT / ".github/workflows" / name).read_text())
+    commands = [argv for step in _steps(workflow) if "run" in step for argv in _commands(step["run"])]
+    assert commands, "the workflow runs sitegen"
+    parser = _parser()
+    for argv in commands:
+        parser.parse_args(argv)  # exits (fails the test) on an unknown command or option
+
+
+def test_check_workflow_checks_history_and_writes_the_summary():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
+    steps = _steps(workflow)
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    assert next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))["with"]["python-version"] == "3.11"
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "pip install ." in runs
+    assert 'sitegen check --format github --base "$BASE"' in runs
+    assert 'sitegen diff --base "$BASE" --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert workflow["jobs"]["check"]["env"]["BASE"] == "origin/${{ github.base_ref }}"
+
+
+def test_deploy_workflow_publishes_with_the_official_pages_actions():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["main"]
+    uses = [s.get("uses", "").split("@")[0] for s in _steps(workflow)]
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/configure-pages"} <= set(uses)
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_pre_commit_hook_runs_an_existing_command():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "sitegen-check")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False and hook["files"] == "^content/"
+    program, *argv = shlex.split(hook["entry"]) + hook.get("args", [])
+    assert program == "sitegen"
+    _parser().parse_args(argv)
+
+
+def test_committed_schemas_match_the_contracts():
+    for name, text in editor_schemas().items():
+        committed = ROOT / "schemas" / name
+        assert committed.is_file() and committed.read_text() == text, \
+            f"schemas/{name} is out of date: run `sitegen schemas --output schemas` and commit the result"
+
+
+def test_editor_schema_covers_the_correction_block_of_the_example_records():
+    schema = json.loads(editor_schemas()["paper-manifest-v1.1.json"])
+    Draft202012Validator.check_schema(schema)
+    checker = Draft202012Validator(schema)
+    config = load_config(ROOT)
+    records = sorted((ROOT / "content/records").glob("*.md"))
+    assert records
+    for path in records:
+        raw = load_record(SourceFile(path, path.name, path.stem), config.limits)
+        assert [e.message for e in checker.iter_errors(raw.data)] == [], path.name
+        broken = {**raw.data, "corrections": {**raw.data["corrections"], "status": "fine"}}
+        assert any("'fine' is not one of" in e.message for e in checker.iter_errors(broken))
+
+
+def test_schemas_command_writes_every_contract(tmp_path, capsys):
+    assert main(["schemas", "--output", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(editor_schemas())
+    assert "wrote" in capsys.readouterr().out
