@@ -236,6 +236,20 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit + 10 else text[: limit] + "..."
 
 
+def _change(old: Any, new: Any, limit: int = 60) -> str:
+    """'from X to Y' for a message; for long text, the part around the first difference."""
+    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= limit:
+        return f"from {_short(old)} to {_short(new)}"
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, first - 20)
+
+    def window(text: str) -> str:
+        part = text[start:start + 45]
+        return repr(("..." if start else "") + part + ("..." if start + 45 < len(text) else ""))
+
+    return f"from {window(old)} to {window(new)}"
+
+
 def _without_id(entry: Any) -> Any:
     return {k: v for k, v in entry.items() if k != "id"} if isinstance(entry, dict) else entry
 
@@ -295,8 +309,8 @@ def compare_entries(old: RawRecord, new: RawRecord, label: str) -> list[Diagnost
                    f"published correction {name} was edited: '{field}' was added", restore, key=True)
             elif entry[field] != new_entry[field]:
                 at(("corrections", "entries", j, field), "correction-edited",
-                   f"published correction {name} was edited: its '{field}' changed from {_short(entry[field])} "
-                   f"to {_short(new_entry[field])}", restore, key=True)
+                   f"published correction {name} was edited: its '{field}' changed {_change(entry[field], new_entry[field])}",
+                   restore, key=True)
     highest = -1
     for i in sorted(matched):
         j = matched[i]

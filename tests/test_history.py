@@ -278,3 +278,13 @@ def test_diff_markdown_makes_record_text_inert(repo):
 def test_diff_without_changes_says_so(repo, capsys):
     assert main(["diff", "--root", str(repo), "--base", "main", "--format", "markdown"]) == 0
     assert "No record changed." in capsys.readouterr().out
+
+
+def test_edited_long_text_shows_where_it_differs(repo):
+    long_text = "The review score was recomputed after a reviewer run used an outdated rubric; it changed from 7.9 to 8.4."
+    write(repo, PUBLISHED.replace("summary: Fixed a claim count.", f"summary: {long_text}"))
+    git(repo, "commit", "-q", "-am", "long summary")
+    write(repo, PUBLISHED.replace("summary: Fixed a claim count.", f"summary: {long_text.replace('8.4', '8.5')}"))
+    assert [line.split(" was edited: ")[1] for line in history(repo, "HEAD")] == [
+        "its 'summary' changed from '...anged from 7.9 to 8.4.' to '...anged from 7.9 to 8.5.' "
+        "[correction-edited]"]
