@@ -26,6 +26,10 @@ def _read_contract(name: str) -> dict:
 def editor_schema(name: str) -> dict:
     """The schema of contract name, made self-contained for an editor."""
     schema = _read_contract(name)
+    # Editors' YAML support (yaml-language-server, behind VS Code's YAML extension) speaks
+    # JSON Schema draft 7. The contracts use only keywords that mean the same there, so the
+    # export declares draft 7; tests check both drafts agree on the example records.
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     if name.startswith("paper-manifest-"):
         defs = schema.setdefault("$defs", {})
         refs = []
@@ -36,7 +40,9 @@ def editor_schema(name: str) -> dict:
             defs[version] = inner
             refs.append({"$ref": f"#/$defs/{version}"})
         description = schema["properties"]["corrections"].get("description", "")
-        schema["properties"]["corrections"] = {"description": description, **(refs[0] if len(refs) == 1 else {"anyOf": refs})}
+        # In draft 7 a $ref's siblings are ignored, so the description sits beside an allOf.
+        schema["properties"]["corrections"] = {"description": description, "allOf": refs} if len(refs) == 1 else {
+            "description": description, "anyOf": refs}
     return schema
 
 

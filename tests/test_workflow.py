@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from conftest import ROOT, VALID_RECORD, record_with
 from helpers import check_site
@@ -356,16 +356,20 @@ def test_committed_schemas_match_the_contracts():
 
 def test_editor_schema_covers_the_correction_block_of_the_example_records():
     schema = json.loads(editor_schemas()["paper-manifest-v1.1.json"])
-    Draft202012Validator.check_schema(schema)
-    checker = Draft202012Validator(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"  # what editors' YAML support speaks
+    Draft7Validator.check_schema(schema)
+    checker = Draft7Validator(schema)
+    as_2020 = Draft202012Validator({**schema, "$schema": "https://json-schema.org/draft/2020-12/schema"})
     config = load_config(ROOT)
     records = sorted((ROOT / "content/records").glob("*.md"))
     assert records
     for path in records:
         raw = load_record(SourceFile(path, path.name, path.stem), config.limits)
         assert [e.message for e in checker.iter_errors(raw.data)] == [], path.name
-        broken = {**raw.data, "corrections": {**raw.data["corrections"], "status": "fine"}}
-        assert any("'fine' is not one of" in e.message for e in checker.iter_errors(broken))
+        broken = {**raw.data, "corrections": {**raw.data["corrections"], "status": "fine"}, "tier": {"tier": "gold"}}
+        messages = sorted(e.message for e in checker.iter_errors(broken))
+        assert any("'fine' is not one of" in m for m in messages)
+        assert messages == sorted(e.message for e in as_2020.iter_errors(broken))
 
 
 def test_schemas_command_writes_every_contract(tmp_path, capsys):
