@@ -53,7 +53,11 @@ def is_safe_url(url: str) -> bool:
     if probe.startswith(("//", "\\\\", "/\\", "\\/")):
         return False  # protocol-relative: a host we did not name, resolved against file:// or http
     match = _SCHEME.match(probe)
-    return match is None or match.group(1).lower() in SAFE_SCHEMES
+    if match is None:
+        # No clean scheme: relative, unless a colon comes before the first / ? or #
+        # ("java%09script:" after normalisation), which some reader could take as one.
+        return ":" not in re.split(r"[/?#]", probe, maxsplit=1)[0]
+    return match.group(1).lower() in SAFE_SCHEMES
 
 
 def is_external(url: str) -> bool:
@@ -106,6 +110,21 @@ class _Renderer(RendererHTML):
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def td_open(self, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+        return self._cell(tokens, idx, options, env)
+
+    def _cell(self, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+        # Column alignment becomes a class: the pages' security policy refuses style attributes.
+        token = tokens[idx]
+        style = str(token.attrGet("style") or "")
+        if style.startswith("text-align:"):
+            token.attrs.pop("style", None)
+            token.attrSet("class", "align-" + style.split(":", 1)[1])
+        return self.renderToken(tokens, idx, options, env)
 
     @staticmethod
     def escape(text: str) -> str:

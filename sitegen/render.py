@@ -35,11 +35,18 @@ GUIDE_ANCHORS = {
     "tier": "quality-tiers",
     "correction": "corrections",
 }
-# Ids the record page uses itself; a heading in the report body never takes one.
-RECORD_IDS = frozenset({
-    "main", "identity", "notice", "abstract", "research-question", "verification", "gate", "tier", "quality",
-    "corrections", "provenance", "report", "claims", "references",
-})
+# Ids the record page uses itself (sections and their headings); a heading in the
+# report body never takes one, nor a claim-N or correction-cN row anchor.
+_SECTIONS = ("notice", "abstract", "research-question", "verification", "gate", "tier", "quality", "corrections",
+             "provenance", "report", "claims", "references")
+RECORD_IDS = frozenset({"main", "identity", "notice-title", *_SECTIONS, *(f"{s}-h" for s in _SECTIONS)})
+
+
+def record_ids(record: Record) -> frozenset[str]:
+    """Every id the record page gives its own elements."""
+    claims = record.fields.get("claims") or []
+    entries = record.fields["corrections"]["entries"]
+    return RECORD_IDS | {f"claim-{n}" for n in range(1, len(claims) + 1)} | {f"correction-{e['id'].lower()}" for e in entries}
 QUALITY_LABELS = {
     "evidence_strength": "Evidence strength",
     "citation_grounding": "Citation grounding",
@@ -257,7 +264,7 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
     root = "../"
     gate = fields["gate"]
     doi = fields.get("doi")
-    body = render_markdown(record.body_md, max_nesting=nesting, heading_offset=1, reserved_ids=RECORD_IDS,
+    body = render_markdown(record.body_md, max_nesting=nesting, heading_offset=1, reserved_ids=record_ids(record),
                            first_line=record.body_line)
     claims = _claims(fields)
     abstract_text = inline_text(fields["abstract"], max_nesting=nesting)

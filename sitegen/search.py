@@ -19,7 +19,7 @@ from .config import SiteConfig
 from .errors import BuildError
 from .markdown import inline_text, render_markdown
 from .model import Page, Record
-from .render import RECORD_IDS, badges_for, filter_values, index_order
+from .render import badges_for, filter_values, index_order
 
 SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"
@@ -40,7 +40,7 @@ def _record_text(record: Record, config: SiteConfig) -> str:
         fields["publisher"],
     ]
     parts += [entry["summary"] for entry in fields["corrections"]["entries"]]
-    parts.append(render_markdown(record.body_md, max_nesting=nesting, reserved_ids=RECORD_IDS).text)
+    parts.append(render_markdown(record.body_md, max_nesting=nesting).text)
     parts += [claim["text"] for claim in fields.get("claims") or []]
     parts += [ref.get("title", "") if isinstance(ref, dict) else "" for ref in fields.get("references") or []]
     return " ".join(" ".join(p for p in parts if p).split())

@@ -1,0 +1,323 @@
+"""Rendering: Markdown and badge cases from tests/fixtures, and what a record page shows.
+
+Fixture files hold one case per block (title . input . expected .); each case is
+its own test, named by its line in the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+from markdown_it.utils import read_fixture_file
+
+from conftest import ROOT, VALID_RECORD, record_with
+from sitegen.config import load_config
+from sitegen.errors import BuildError
+from sitegen.markdown import is_safe_url, render_inline, render_markdown
+from sitegen.model import Record
+from sitegen.pipeline import check
+from sitegen.render import (RECORD_IDS, artifact_out_path, badges_for, context_for_index, context_for_record,
+                            render_record, site_info, template_env)
+from sitegen.search import script_json, search_data_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+
+
+def cases(name: str) -> list[pytest.param]:
+    return [pytest.param(title, given, expected, id=f"{name}:{line + 1}")
+            for line, title, given, expected in read_fixture_file(FIXTURES / name)]
+
+
+@pytest.mark.parametrize("title,given,expected", cases("markdown.md"))
+def test_markdown_cases(title, given, expected):
+    assert render_markdown(given, max_nesting=32).html == expected, title
+
+
+@pytest.mark.parametrize("title,given,expected", cases("record-body.md"))
+def test_record_body_cases(title, given, expected):
+    reserved = RECORD_IDS | {"claim-1", "claim-2"}
+    assert render_markdown(given, max_nesting=32, heading_offset=1, reserved_ids=reserved).html == expected, title
+
+
+def test_markdown_nesting_is_bounded_by_the_limit():
+    html = render_markdown("> " * 200 + "deep", max_nesting=20).html
+    assert 0 < html.count("<blockquote>") <= 20
+
+
+def test_inline_markdown_has_no_paragraph_and_no_markup_from_the_text():
+    assert render_inline("An *abstract* with <b>tags</b> and [a link](javascript:x)", max_nesting=32) == \
+        "An <em>abstract</em> with &lt;b&gt;tags&lt;/b&gt; and [a link](javascript:x)"
+
+
+@pytest.mark.parametrize("url,safe", [
+    ("https://example.org", True), ("HTTP://EXAMPLE.ORG", True), ("mailto:a@b.org", True), ("guide.html#x", True),
+    ("#claim-1", True), ("../records/x.html", True), ("javascript:alert(1)", False), (" JavaScript:alert(1)", False),
+    ("java\tscript:alert(1)", False), ("data:text/html,x", False), ("vbscript:x", False), ("file:///etc", False),
+    ("//evil.example", False), ("\\\\evil.example", False), ("java%09script:alert(1)", False), ("x:y", False),
+    ("records/a:b.html", True),
+])
+def test_only_http_mailto_and_relative_urls_are_safe(url, safe):
+    assert is_safe_url(url) is safe
+
+
+# ---- badges ----
+
+def _merge(base, override):
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in override.items()}}
+    return override
+
+
+def record_from(overrides: dict) -> Record:
+    """VALID_RECORD's fields with overrides merged in; badges_for is pure, so no validation is needed."""
+    fields = _merge(yaml.safe_load(VALID_RECORD.split("---\n")[1]), overrides)
+    fields["submitted"] = str(fields["submitted"])
+    return Record(slug="rec", rel_path="content/records/rec.md", id=fields["id"], title=fields["title"],
+                  submitted=__import__("datetime").date(2026, 7, 1), language="en", fields=fields,
+                  body_md="", body_line=1, digest="")
+
+
+@pytest.fixture(scope="module")
+def default_config(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    (root / "content" / "records").mkdir(parents=True)
+    return load_config(root)
+
+
+@pytest.mark.parametrize("title,given,expected", cases("badges.md"))
+def test_badge_cases(title, given, expected, default_config):
+    badges = badges_for(record_from(yaml.safe_load(given)), default_config)
+    lines = [f'{b.kind} {b.value} "{b.label}" #{b.anchor}' for b in badges]
+    assert lines == expected.splitlines(), title
+
+
+def test_badges_explain_themselves_from_the_configuration(default_config):
+    badges = {b.kind: b for b in badges_for(record_from({"corrections": {"status": "withdrawn"}}), default_config)}
+    assert badges["level"].description == default_config.levels["L2"]["description"]
+    assert badges["gate"].description.startswith("Gate 2 is Verification (formal proof or sandbox reproduction).")
+    assert badges["tier"].description == default_config.tiers["watchlist"]["description"]
+    assert badges["correction"].description == default_config.correction_statuses["withdrawn"]["description"]
+
+
+def test_badges_for_is_a_pure_function(default_config):
+    record = record_from({})
+    before = copy.deepcopy(dict(record.fields))
+    assert badges_for(record, default_config) == badges_for(record, default_config)
+    assert dict(record.fields) == before
+
+
+# ---- record pages ----
+
+def records_of(site: Path):
+    result = check(load_config(site))
+    assert not result.errors, result.errors
+    return result
+
+
+def parse(html: bytes | str):
+    return html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def page_of(make_site, record_text: str, **extra: str):
+    site = make_site({"content/records/rec.md": record_text, **extra})
+    result = records_of(site)
+    config = load_config(site)
+    info = site_info(config, result.pages)
+    html, manifest = render_record(result.records[0], config, info)
+    return parse(html.content), html, manifest
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.stem)
+def test_record_page_shows_every_row_of_the_seed_page_in_its_order(seed):
+    """The seed pages' tables (label | value), in order, appear on our page with the same values."""
+    result = records_of(ROOT)
+    config = load_config(ROOT)
+    record = next(r for r in result.records if r.slug == seed.stem)
+    page = parse(render_record(record, config, site_info(config, result.pages))[0].content)
+    ours = [(text_of(div.find("dt")), text_of(div.find("dd")))
+            for div in page.iter("div") if div.find("dt") is not None and div.find("dd") is not None]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in seed.read_text(encoding="utf-8").splitlines() if line.startswith("| ")]
+    labels = [label for label, _ in ours]
+    position = -1
+    for label, value, *_ in rows:
+        label = {"Reproducibility status": "Reproducibility status"}.get(label, label)
+        later = [i for i, name in enumerate(labels) if name == label and i > position]
+        assert later, f"{label!r} is missing from the page, or out of the seed's order"
+        position = later[0]
+        shown = ours[position][1]
+        if label == "Evaluated":
+            assert page.find(".//time[@datetime='%s']" % value) is not None
+        elif label in ("Status",) and value.isupper():
+            assert shown == value  # the correction status, in capitals as on the seed
+        else:
+            assert shown.casefold() == value.casefold(), (label, shown, value)
+    headings = [text_of(h) for h in page.iter("h2") if h.get("id", "").endswith("-h")]
+    assert headings == ["Abstract", "Research question", "Verification level", "Gate verdict", "Quality tier",
+                        "Quality dimensions", "Correction record", "Provenance"]
+
+
+def test_identity_line_counts_and_links(make_site):
+    page, _, _ = page_of(make_site, VALID_RECORD)
+    identity = {text_of(d.find("dt")): d.find("dd") for d in page.find(".//dl[@class='identity']")}
+    assert text_of(identity["Submitted"]) == "1 July 2026"
+    assert text_of(identity["Review score"]) == "7.50/10"
+    assert text_of(identity["Verified claims"]) == "1"  # counted from the claims list, not typed
+    doi = identity["DOI"].find("a")
+    assert doi.get("href") == "https://doi.org/10.5281/zenodo.1" and "nofollow" in doi.get("rel")
+    claims_summary = text_of(page.find(".//p[@class='section-summary']"))
+    assert claims_summary == "2 extracted claims, 1 verified against a retrieved source."
+
+
+def test_claims_have_stable_anchors_and_marks(make_site):
+    page, _, _ = page_of(make_site, VALID_RECORD)
+    rows = page.findall(".//table[@class='claims']/tbody/tr")
+    assert [r.get("id") for r in rows] == ["claim-1", "claim-2"]
+    assert [text_of(r.find("td[@class='mark']")) for r in rows] == ["✓Verified", "×Not verified"]
+    assert [text_of(r.find("td[@class='num']")) for r in rows] == ["0.50", "0.20"]
+
+
+def test_references_are_nofollow_noopener_links(make_site):
+    page, _, _ = page_of(make_site, VALID_RECORD)
+    links = page.findall(".//ol[@class='references']/li/a")
+    assert [(a.get("href"), a.get("rel"), text_of(a)) for a in links] == [
+        ("https://arxiv.org/abs/2004.12440", "nofollow noopener", "https://arxiv.org/abs/2004.12440"),
+        ("https://example.org/paper", "nofollow noopener", "A titled reference"),
+    ]
+
+
+def test_current_records_have_no_notice(make_site):
+    page, _, _ = page_of(make_site, VALID_RECORD)
+    assert page.find(".//aside[@id='notice']") is None
+
+
+def test_retracted_record_shows_a_notice_with_its_entries_before_the_abstract(make_site):
+    retracted = record_with("  status: current\n  entries: []", """  status: retracted
+  entries:
+    - id: C1
+      date: 2026-07-05
+      kind: erratum
+      summary: A figure was mislabelled.
+    - id: C2
+      date: 2026-07-09
+      kind: retraction
+      summary: The central claim does not hold.
+      notice: https://example.org/notices/c2""")
+    page, html, _ = page_of(make_site, retracted)
+    notice = page.find(".//aside[@id='notice']")
+    assert text_of(notice.find("h2")) == "Retracted"
+    assert [text_of(li) for li in notice.findall(".//li")] == [
+        "Erratum, 5 July 2026: A figure was mislabelled.",
+        "Retraction, 9 July 2026: The central claim does not hold. Read the notice",
+    ]
+    body = html.content.decode()
+    assert body.index('id="notice"') < body.index('id="abstract"')
+    counts = {text_of(d.find("dt")): text_of(d.find("dd")) for d in page.find(".//section[@id='corrections']/dl")}
+    assert counts["Correction count"] == "2" and counts["Status"] == "RETRACTED"
+    assert [r.get("id") for r in page.findall(".//table[@class='entries']/tbody/tr")] == ["correction-c1", "correction-c2"]
+
+
+def test_record_text_carries_the_record_language_and_auto_direction(make_site):
+    arabic = record_with("language: en", "language: ar").replace("title: A valid record", "title: سجل صالح")
+    page, _, _ = page_of(make_site, arabic)
+    h1 = page.find(".//h1")
+    assert (h1.get("lang"), h1.get("dir"), text_of(h1)) == ("ar", "auto", "سجل صالح")
+    user_text = [e for e in page.iter() if e.get("lang") == "ar"]
+    assert len(user_text) >= 8 and all(e.get("dir") == "auto" for e in user_text)
+    assert page.get("lang") == "en"  # the page's own words are in the site's language
+
+
+def test_manifest_is_the_front_matter_as_json(make_site):
+    _, html, manifest = page_of(make_site, VALID_RECORD)
+    assert str(manifest.out_path) == "records/rec.json"
+    data = json.loads(manifest.content)
+    assert data["id"] == "SRCH:0000AAAA" and data["claims"][1]["verified"] is False
+    assert data == yaml.safe_load(VALID_RECORD.split("---\n")[1]) | {"submitted": "2026-07-01"}
+
+
+def test_artifacts_of_a_runnable_type_are_published_as_text():
+    record = dataclasses.replace(record_from({}), slug="x")
+    assert str(artifact_out_path(record, "artifacts/x/repro.py")) == "artifacts/x/repro.py"
+    assert str(artifact_out_path(record, "artifacts/x/Proof.HTML")) == "artifacts/x/Proof.HTML.txt"
+    assert str(artifact_out_path(record, "a/b/figure.svg")) == "artifacts/x/figure.svg.txt"
+
+
+def test_index_counts_come_from_the_records(make_site):
+    second = record_with("id: SRCH:0000AAAA", "id: SRCH:0000BBBB").replace("  status: unverified", "  status: pending\n  evaluated: 2026-07-02T10:00:00Z")
+    site = make_site({"content/records/a.md": VALID_RECORD, "content/records/b.md": second})
+    result = records_of(site)
+    config = load_config(site)
+    context = context_for_index(result.records, config, site_info(config, result.pages))
+    gate = next(f for f in context["filters"] if f["key"] == "gate")
+    assert {o["value"]: o["count"] for o in gate["options"]} == {"verified": 0, "unverified": 1, "failed": 0, "pending": 1}
+    assert [c["id"] for c in context["cards"]] == ["SRCH:0000AAAA", "SRCH:0000BBBB"]
+
+
+def test_record_context_uses_the_configured_labels(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD,
+                      "site.yaml": "levels:\n  L2:\n    label: Grounded\n    description: Custom words.\n"})
+    result = records_of(site)
+    config = load_config(site)
+    context = context_for_record(result.records[0], config, site_info(config, result.pages))
+    assert context["verification"]["level"] == "L2, Grounded"
+    assert context["badges"][0].label == "L2 · Grounded"
+
+
+def test_a_template_using_an_unknown_value_is_a_build_error(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    (site / "layouts" / "record.html").write_text("{% extends 'base.html' %}{% block main %}{{ no_such_value }}{% endblock %}")
+    template_env.cache_clear()
+    result = records_of(site)
+    config = load_config(site)
+    with pytest.raises(BuildError, match=r"layouts/record.html: 'no_such_value' is undefined"):
+        render_record(result.records[0], config, site_info(config, result.pages))
+    template_env.cache_clear()
+
+
+def test_a_template_syntax_error_names_file_and_line(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    (site / "layouts" / "record.html").write_text("line one\n{% if %}\n")
+    template_env.cache_clear()
+    result = records_of(site)
+    config = load_config(site)
+    with pytest.raises(BuildError, match=r"^layouts/record.html:2: "):
+        render_record(result.records[0], config, site_info(config, result.pages))
+    template_env.cache_clear()
+
+
+def test_autoescape_is_on_for_every_template(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    env = template_env(site / "layouts")
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    template_env.cache_clear()
+
+
+def test_search_data_json_cannot_end_a_script_or_open_a_comment():
+    text = script_json({"t": "</script><!-- & \u2028"})
+    assert text == '{"t":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028"}'
+    assert json.loads(text) == {"t": "</script><!-- & \u2028"}
+
+
+def test_search_data_holds_each_record_for_the_offline_search(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    result = records_of(site)
+    page = search_data_page(result.records, load_config(site))
+    match = re.fullmatch(r"/\*[^\n]*\*/\nwindow\.SITEGEN_SEARCH_DATA = (.*);\n", page.content.decode(), re.S)
+    assert match
+    entry = json.loads(match.group(1))["records"][0]
+    assert entry["url"] == "records/rec.html" and entry["filters"] == {
+        "level": "L2", "gate": "unverified", "tier": "watchlist", "status": "current", "language": "en"}
+    assert "The body of the report." in entry["text"] and "The second claim." in entry["text"]
+    assert "emphasis" in entry["text"] and "*" not in entry["text"]
