@@ -117,6 +117,7 @@ def _spans(yaml_text: str, status_at: tuple[int, int], entries_at: tuple[int, in
     status = entries = None
     flow = False
     depth = 0
+    entries_start = (0, 0)
     flows: list[bool] = []
     last_end: tuple[int, int] | None = None
     for event in yaml.parse(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -133,7 +134,7 @@ def _spans(yaml_text: str, status_at: tuple[int, int], entries_at: tuple[int, in
                 if was_flow:
                     last_end = end
                 if depth == 0:
-                    entries = _Span(entries_start, last_end or end)  # type: ignore[has-type]
+                    entries = _Span(entries_start, last_end or end)
             else:
                 last_end = end
             continue

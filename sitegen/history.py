@@ -20,11 +20,11 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from .config import SiteConfig
 from .errors import UsageError
-from .load import SLUG, SourceFile, discover_records, load_record, split_front_matter
+from .load import SLUG, discover_records, load_record, split_front_matter
 from .model import Diagnostic, RawRecord, SourcePos
 from .safeyaml import YamlProblem, load_yaml
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import VALID_RECORD, record_with
+from conftest import record_with
 from sitegen.changes import format_markdown, format_text, summarise_changes
 from sitegen.cli import main
 from sitegen.config import load_config
