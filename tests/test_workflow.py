@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 from jsonschema import Draft7Validator, Draft202012Validator
 
 from conftest import ROOT, VALID_RECORD, record_with
 from helpers import check_site
 from sitegen.cli import _parser, main
 from sitegen.config import load_config
+from sitegen.correct import edit_text, front_matter_yaml
 from sitegen.editor_schemas import editor_schemas
 from sitegen.load import SourceFile, load_record
+from sitegen.safeyaml import load_yaml
 from sitegen.scaffold import existing_ids, mint_id, slug_from_title
 from sitegen.schema import load_schema
 
@@ -376,3 +379,29 @@ def test_schemas_command_writes_every_contract(tmp_path, capsys):
     assert main(["schemas", "--output", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(editor_schemas())
     assert "wrote" in capsys.readouterr().out
+
+
+LAYOUTS = {
+    "flow": VALID_RECORD,
+    "block": BLOCK,
+    "dash-at-key-indent": VALID_RECORD.replace("  entries: []", "  entries:\n  - id: C1\n    date: 2026-07-02\n"
+                                               "    kind: erratum\n    summary: x\n  # trailing comment\n"),
+    "flow-items": VALID_RECORD.replace("  entries: []", "  entries:\n    - {id: C1, date: 2026-07-02, kind: erratum, summary: x}  # c"),
+    "kept-literal": VALID_RECORD.replace("  entries: []", "  entries:\n    - id: C1\n      date: 2026-07-02\n"
+                                         "      kind: erratum\n      summary: |+\n        kept\n\n"),
+    "last-in-front-matter": VALID_RECORD.split("claims:\n")[0] + "---\n",
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(layout=st.sampled_from(sorted(LAYOUTS)), summary=st.text(min_size=1, max_size=200).filter(str.strip),
+       crlf=st.booleans())
+def test_correct_edit_reads_back_as_the_old_data_plus_the_entry(layout, summary, crlf):
+    text = LAYOUTS[layout].replace("\n", "\r\n") if crlf else LAYOUTS[layout]
+    before, _ = load_yaml(front_matter_yaml(text))
+    entry = {"id": f"C{len(before['corrections']['entries']) + 1}", "date": "2026-07-20", "kind": "erratum",
+             "summary": summary, "fields": ["gate.status"]}
+    after, _ = load_yaml(front_matter_yaml(edit_text(text, entry, "corrected")))
+    before["corrections"]["entries"].append(entry)
+    before["corrections"]["status"] = "corrected"
+    assert after == before
