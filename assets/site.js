@@ -38,6 +38,7 @@
   var generation = 0;
   var sortChosen = false;
   var timer = 0;
+  var shownTimes = 0;
 
   /* ---- Engines: each has search(query, filters, sort) -> [{url, excerpt}] ---- */
 
@@ -56,7 +57,7 @@
   function loadPagefind() {
     var url = new URL(form.dataset.pagefind, document.baseURI).href;
     return import(url).then(function (pagefind) {
-      return Promise.resolve(pagefind.options({ excerptLength: 28 }))
+      return Promise.resolve(pagefind.options({ baseUrl: siteRoot, excerptLength: 28 }))
         .then(function () { return pagefind.init ? pagefind.init() : null; })
         .then(function () {
           return {
@@ -82,10 +83,13 @@
     });
   }
 
-  /* Pagefind gives root-relative URLs (/records/x.html); the index sits at the site root,
-     so dropping the leading slash gives a link that works under any subpath. */
+  /* The index page sits at the site root, wherever the site is hosted (/, /registry/, ...).
+     Pagefind gives URLs from the server root; the cards are keyed by paths from the site root. */
+  var siteRoot = new URL(".", document.baseURI).pathname;
+
   function siteRelative(url) {
-    return String(url || "").replace(/^\/+/, "");
+    var path = new URL(String(url || ""), document.baseURI).pathname;
+    return path.indexOf(siteRoot) === 0 ? path.slice(siteRoot.length) : path.replace(/^\/+/, "");
   }
 
   /* Pagefind's excerpt is HTML with <mark>; parse it in an inert document and keep only text and marks. */
@@ -295,6 +299,8 @@
       fragment.appendChild(card);
     });
     list.appendChild(fragment);
+    shownTimes += 1;
+    form.dataset.shown = String(shownTimes);  // lets tests and tools wait for a finished update
     var n = shown.size;
     var noun = cards.length === 1 ? "record" : "records";
     if (!query && !Object.keys(filters).length) status.textContent = cards.length + " " + noun;
