@@ -3,6 +3,7 @@ place that turns a schema violation into a maintainer-facing Diagnostic."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import json
@@ -86,7 +87,9 @@ def fast_validator(name: str) -> Any:
     It only answers valid or not; records it rejects go through the full
     validator, which lists every problem with its position.
     """
-    schema = dict(load_schema(name))
+    # A deep copy: the compiler rewrites nested $refs in place, and load_schema's cached
+    # copy is shared with the full validator, _subschema and the editor export.
+    schema = copy.deepcopy(load_schema(name))
     # The keywords we use mean the same in draft 7, which the compiler speaks.
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     return fastjsonschema.compile(schema, formats={"date": _is_date_strict, "date-time": _is_datetime_strict})

@@ -405,3 +405,11 @@ def test_correct_edit_reads_back_as_the_old_data_plus_the_entry(layout, summary,
     before["corrections"]["entries"].append(entry)
     before["corrections"]["status"] = "corrected"
     assert after == before
+
+
+def test_compiling_the_fast_validator_leaves_the_shared_contract_untouched():
+    from sitegen.schema import fast_validator
+
+    shipped = json.loads((ROOT / "sitegen/contracts/site-config.json").read_text())
+    fast_validator("site-config")
+    assert load_schema("site-config") == shipped
