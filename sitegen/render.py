@@ -1,4 +1,4 @@
-"""Records and pages -> Pages: the Jinja2 environment, badges, and one context function per page type.
+"""Records and pages -> Pages: the Jinja2 environment and one context function per page type.
 
 Rendering a record is a pure function of (record, config, site, templates), so
 records can be rendered in worker processes or one at a time by the watcher.
@@ -20,6 +20,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from .badges import badges_for, filter_values, level_text
 from .config import SiteConfig
 from .errors import BuildError
 from .markdown import inline_text, render_inline, render_markdown
@@ -27,26 +28,11 @@ from .model import ContentPage, Page, Record, StaticFile
 from .schema import known_versions, parse_datetime
 from .validate import verified_claim_count
 
-# Sections of the guide page (content/pages/guide.md) that explain each badge.
-# The link check in tests/test_build.py fails if the guide loses one of them.
-GUIDE_ANCHORS = {
-    "level": "verification-levels",
-    "gate": "verification-gate",
-    "tier": "quality-tiers",
-    "correction": "corrections",
-}
 # Ids the record page uses itself (sections and their headings); a heading in the
 # report body never takes one, nor a claim-N or correction-cN row anchor.
 _SECTIONS = ("notice", "abstract", "research-question", "verification", "gate", "tier", "quality", "corrections",
              "provenance", "report", "claims", "references")
 RECORD_IDS = frozenset({"main", "identity", "notice-title", *_SECTIONS, *(f"{s}-h" for s in _SECTIONS)})
-
-
-def record_ids(record: Record) -> frozenset[str]:
-    """Every id the record page gives its own elements."""
-    claims = record.fields.get("claims") or []
-    entries = record.fields["corrections"]["entries"]
-    return RECORD_IDS | {f"claim-{n}" for n in range(1, len(claims) + 1)} | {f"correction-{e['id'].lower()}" for e in entries}
 QUALITY_LABELS = {
     "evidence_strength": "Evidence strength",
     "citation_grounding": "Citation grounding",
@@ -59,18 +45,6 @@ _ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".svgz"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 CONTRACT_FAMILIES = ("paper-manifest", "correction-record")
-
-
-@dataclass(frozen=True, slots=True)
-class Badge:
-    """One badge on a record: what it is, its value, and what the value means."""
-
-    kind: str  # level | gate | tier | correction
-    value: str  # the validated code: L2, verified, doi-grade, retracted
-    label: str  # the visible text
-    title: str  # what the badge is about, e.g. "Quality tier"
-    description: str  # what the value means, from the site configuration
-    anchor: str  # the guide section that explains it
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,36 +132,15 @@ def format_score(score: float | None) -> str | None:
     return None if score is None else f"{score:.2f}/10"
 
 
-def level_text(code: str, config: SiteConfig) -> str:
-    """L2, Source-grounded claims."""
-    return f"{code}, {config.levels[code]['label']}"
-
-
 def _words(code: str) -> str:
     return code.replace("-", " ").replace("_", " ").capitalize()
 
 
-def badges_for(record: Record, config: SiteConfig) -> tuple[Badge, ...]:
-    """The record's badges: level, gate, tier, and the correction status when it is not current."""
-    fields = record.fields
-    level = fields["verification"]["level"]
-    gate = fields["gate"]
-    tier = fields["tier"]["tier"]
-    gate_name = config.gates.get(gate["gate"], {}).get("name", "")
-    badges = [
-        Badge("level", level, f"{level} · {config.levels[level]['label']}", "Verification level",
-              config.levels[level]["description"], GUIDE_ANCHORS["level"]),
-        Badge("gate", gate["status"], f"Gate {gate['gate']}: {config.gate_statuses[gate['status']]['label']}",
-              "Gate status", (f"Gate {gate['gate']} is {gate_name}. " if gate_name else "")
-              + config.gate_statuses[gate["status"]]["description"], GUIDE_ANCHORS["gate"]),
-        Badge("tier", tier, config.tiers[tier]["label"], "Quality tier", config.tiers[tier]["description"],
-              GUIDE_ANCHORS["tier"]),
-    ]
-    status = record.correction_status
-    if status != "current":
-        badges.append(Badge("correction", status, config.correction_statuses[status]["label"], "Correction status",
-                            config.correction_statuses[status]["description"], GUIDE_ANCHORS["correction"]))
-    return tuple(badges)
+def record_ids(record: Record) -> frozenset[str]:
+    """Every id the record page gives its own elements."""
+    claims = record.fields.get("claims") or []
+    entries = record.fields["corrections"]["entries"]
+    return RECORD_IDS | {f"claim-{n}" for n in range(1, len(claims) + 1)} | {f"correction-{e['id'].lower()}" for e in entries}
 
 
 def artifact_out_path(record: Record, source: str) -> PurePosixPath:
@@ -343,13 +296,6 @@ def _card(record: Record, config: SiteConfig) -> dict[str, Any]:
         "abstract_html": Markup(render_inline(fields["abstract"], max_nesting=config.limits.max_markdown_nesting)),
         "filters": filter_values(record),
     }
-
-
-def filter_values(record: Record) -> dict[str, str]:
-    """The validated codes a reader filters by; the same names in the page, Pagefind and the fallback."""
-    fields = record.fields
-    return {"level": fields["verification"]["level"], "gate": fields["gate"]["status"], "tier": fields["tier"]["tier"],
-            "status": record.correction_status, "language": record.language}
 
 
 def index_order(records: Iterable[Record]) -> list[Record]:

@@ -19,7 +19,8 @@ from .config import SiteConfig
 from .errors import BuildError
 from .markdown import inline_text, render_markdown
 from .model import Page, Record
-from .render import badges_for, filter_values, index_order
+from .badges import badges_for, filter_values
+from .render import index_order
 
 SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"

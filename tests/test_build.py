@@ -4,6 +4,7 @@ or killed build leaves the previous output exactly as it was."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from conftest import ROOT, VALID_RECORD, record_with
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 from sitegen.model import Page, StaticFile
-from sitegen.pipeline import build
+from sitegen.pipeline import Progress, build
 from sitegen.write import MARKER, check_collisions, staging
 
 BASIC = Path(__file__).parent / "sites" / "basic"
@@ -344,3 +345,18 @@ def test_environment_without_a_terminal_gets_no_control_characters(make_site, tm
     env = dict(os.environ, TERM="xterm-256color")
     done = run_cli("build", "--root", str(site), "--output", str(tmp_path / "out"), "--no-search", env=env)
     assert done.returncode == 0 and "\x1b" not in done.stderr
+
+
+def test_progress_rewrites_one_line_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = Progress(stream)
+        for done in (1, 2, 3):
+            progress.count("rendering records", done, 3)
+    assert terminal.getvalue() == ("\r\x1b[Krendering records 1/3\r\x1b[Krendering records 2/3"
+                                   "\r\x1b[Krendering records 3/3\n")
+    assert log.getvalue() == "rendering records: 3/3\n"
