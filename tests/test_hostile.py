@@ -151,3 +151,96 @@ def test_browser_runs_nothing_from_hostile_records(make_site, tmp_path):
             assert page.locator("text=Hostile title").count() >= 1
             assert page.evaluate("window.__pwned") is None
         assert dialogs == []
+
+
+# --- bounded work and nothing lost ---------------------------------------------------------
+
+PATHOLOGICAL_BODIES = {
+    "brackets": "[" * 60_000 + "a" + "]" * 60_000,
+    "links": "[a](" * 30_000,
+    "emphasis": "*a **a " * 30_000,
+    "lists": "".join("  " * i + "- item\n" for i in range(700)),
+    "quotes": "> " * 50_000 + "deep\n",
+    "backticks": "`" * 50_000 + "x",
+    "table": "|" + "a|" * 5_000 + "\n|" + "-|" * 5_000 + "\n" + ("|" + "x|" * 5_000 + "\n") * 30,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL_BODIES))
+def test_pathological_markdown_builds_in_bounded_time(make_site, tmp_path, name):
+    """A body shaped to make Markdown parsers slow or recursive still builds (the timeout only catches a hang)."""
+    from conftest import VALID_RECORD
+
+    text = VALID_RECORD.split("---\n## Introduction", 1)[0] + "---\n" + PATHOLOGICAL_BODIES[name]
+    site = make_site({"content/records/rec.md": text})
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "records" / "rec.html").stat().st_size > 0
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _good_then_changed(make_site, tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
+    from conftest import VALID_RECORD
+
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    out = tmp_path / "parent" / "public"
+    out.parent.mkdir()
+    first = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"],
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    (site / "content" / "records" / "rec.md").write_text(VALID_RECORD.replace("A valid record", "A changed record"))
+    return site, out, _tree(out)
+
+
+def test_disk_full_midway_leaves_the_previous_output(make_site, tmp_path):
+    """Writes fail past 4 KiB (RLIMIT_FSIZE, as on a full disk): a clear error, the old site intact."""
+    import resource
+    import signal
+
+    site, out, before = _good_then_changed(make_site, tmp_path)
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4 << 10, 4 << 10))
+
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit_file_size)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "sitegen:" in done.stderr
+    assert _tree(out) == before
+    # Only the output and the build lock remain: no half-written temporary folder.
+    assert sorted(p.name for p in out.parent.iterdir()) == [".public.lock", "public"]
+
+
+def test_read_only_output_parent_leaves_the_previous_output(make_site, tmp_path):
+    """The output's parent cannot be written: the build says so and the old site stays byte-identical."""
+    import os
+    import shutil as sh
+
+    site, out, before = _good_then_changed(make_site, tmp_path)
+    parent = out.parent
+    command = [sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"]
+    if os.geteuid() == 0:
+        # Root ignores permissions; run the build as an unprivileged user who can read the site.
+        setpriv = sh.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to drop privileges in this test"
+        for path in [tmp_path, *tmp_path.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        for folder in tmp_path.parents:
+            if not os.access(folder, os.X_OK, effective_ids=False):
+                break
+        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    parent.chmod(0o555)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"})
+    finally:
+        parent.chmod(0o755)
+    assert done.returncode != 0, done.stderr
+    assert "Traceback" not in done.stderr and "sitegen:" in done.stderr
+    assert _tree(out) == before
