@@ -68,11 +68,12 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
         return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
     site = site_info(config, result.pages, source_date())
-    pages: list[Page] = [render_index(result.records, config, site), search_data_page(result.records, config),
-                         *(render_page(page, config, site) for page in result.pages), *contract_pages()]
+    pages: list[Page] = [render_index(result.records, config, site), *(render_page(page, config, site) for page in result.pages),
+                         *contract_pages()]
     for done, record in enumerate(result.records, start=1):
         pages.extend(render_record(record, config, site))
         progress.count("rendering records", done, len(result.records))
+    pages.append(search_data_page(result.records, pages, config))  # read from the rendered record pages
     files = collect_assets(config) + artifact_files(result.records, config)
     check_collisions(pages, files)
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from .config import SiteConfig
 from .errors import BuildError
-from .markdown import inline_text, render_markdown
 from .model import Page, Record
 from .badges import badges_for, filter_values
 from .render import index_order
@@ -28,27 +28,54 @@ BUNDLE_DIR = "pagefind"
 _TIMEOUT = 600  # seconds; Pagefind indexes thousands of pages in a few
 
 
-def _record_text(record: Record, config: SiteConfig) -> str:
-    """What a reader might search a record for, as one line of plain text (like Pagefind's view of the page)."""
-    fields = record.fields
-    nesting = config.limits.max_markdown_nesting
-    parts: list[str] = [
-        inline_text(fields["abstract"], max_nesting=nesting),
-        fields["research_question"],
-        fields["gate"]["reason"],
-        fields["tier"].get("basis", ""),
-        fields["provenance"].get("note", ""),
-        fields["publisher"],
-    ]
-    parts += [entry["summary"] for entry in fields["corrections"]["entries"]]
-    parts.append(render_markdown(record.body_md, max_nesting=nesting).text)
-    parts += [claim["text"] for claim in fields.get("claims") or []]
-    parts += [ref.get("title", "") if isinstance(ref, dict) else "" for ref in fields.get("references") or []]
-    return " ".join(" ".join(p for p in parts if p).split())
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# Inline elements do not separate words ("multi<em>lingual</em>" is one word); every other element does.
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+                     "small", "span", "strong", "sub", "sup", "time", "u", "var"})
 
 
-def search_entry(record: Record, config: SiteConfig) -> dict[str, Any]:
-    """One record in the offline search data."""
+class _IndexedText(HTMLParser):
+    """The words Pagefind indexes on a page: inside data-pagefind-body, outside data-pagefind-ignore.
+
+    The offline search reads the same words from the same HTML, so both engines
+    find a record by the same words; a reader cannot tell which one answered.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[bool, bool]] = []  # per open element: (inside the body, ignored)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        inside, ignored = self.open[-1] if self.open else (False, False)
+        names = {name for name, _ in attrs}
+        if tag not in _INLINE:
+            self.parts.append(" ")
+        if tag not in _VOID:
+            self.open.append((inside or "data-pagefind-body" in names,
+                              ignored or bool(names & {"data-pagefind-ignore", "hidden"}) or tag in ("script", "style")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID and self.open:
+            self.open.pop()
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] == (True, False):
+            self.parts.append(data)
+
+
+def indexed_text(html: bytes) -> str:
+    """What Pagefind would index on a page, as one line of plain text."""
+    parser = _IndexedText()
+    parser.feed(html.decode("utf-8"))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def search_entry(record: Record, html: bytes, config: SiteConfig) -> dict[str, Any]:
+    """One record in the offline search data, its text taken from its rendered page."""
     return {
         "url": record.url,
         "id": record.id,
@@ -59,7 +86,7 @@ def search_entry(record: Record, config: SiteConfig) -> dict[str, Any]:
         "language": record.language,
         "filters": filter_values(record),
         "badges": [badge.label for badge in badges_for(record, config)],
-        "text": _record_text(record, config),
+        "text": indexed_text(html),
     }
 
 
@@ -76,9 +103,10 @@ def script_json(value: Any) -> str:
     return text
 
 
-def search_data_page(records: Iterable[Record], config: SiteConfig) -> Page:
-    """search-data.js: every record for the offline search, assigned to one global."""
-    data = {"version": 1, "records": [search_entry(r, config) for r in index_order(records)]}
+def search_data_page(records: Iterable[Record], pages: Iterable[Page], config: SiteConfig) -> Page:
+    """search-data.js: every record for the offline search, assigned to one global; pages are the rendered site."""
+    html = {page.out_path.as_posix(): page.content for page in pages}
+    data = {"version": 1, "records": [search_entry(r, html[r.url], config) for r in index_order(records)]}
     script = (
         "/* Offline search data for the record index, generated by sitegen; used when Pagefind cannot run. */\n"
         f"window.{SEARCH_GLOBAL} = {script_json(data)};\n"

@@ -313,11 +313,16 @@ def test_search_data_json_cannot_end_a_script_or_open_a_comment():
 def test_search_data_holds_each_record_for_the_offline_search(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD})
     result = records_of(site)
-    page = search_data_page(result.records, load_config(site))
+    config = load_config(site)
+    rendered = render_record(result.records[0], config, site_info(config, result.pages))
+    page = search_data_page(result.records, rendered, config)
     match = re.fullmatch(r"/\*[^\n]*\*/\nwindow\.SITEGEN_SEARCH_DATA = (.*);\n", page.content.decode(), re.S)
     assert match
     entry = json.loads(match.group(1))["records"][0]
     assert entry["url"] == "records/rec.html" and entry["filters"] == {
         "level": "L2", "gate": "unverified", "tier": "watchlist", "status": "current", "language": "en"}
     assert "The body of the report." in entry["text"] and "The second claim." in entry["text"]
-    assert "emphasis" in entry["text"] and "*" not in entry["text"]
+    assert "An abstract with emphasis." in entry["text"] and "*" not in entry["text"]
+    # The same words Pagefind indexes: labels, headings and notes are left out of both.
+    assert "Paper level" not in entry["text"] and "Descriptive public" not in entry["text"]
+    assert "L2 · Source-grounded claims" in entry["text"] and "Verification level:" not in entry["text"]
