@@ -48,7 +48,7 @@
 
   function loadEngine() {
     if (!enginePromise) {
-      var first = servedOverHttp() ? loadPagefind().catch(function () { return null; }) : Promise.resolve(null);
+      var first = servedOverHttp() && form.dataset.pagefind ? loadPagefind().catch(function () { return null; }) : Promise.resolve(null);
       enginePromise = first.then(function (engine) { return engine || loadOffline(); });
     }
     return enginePromise;
@@ -367,8 +367,24 @@
     timer = setTimeout(update, 160);
   }
 
+  /* Language codes (ar, pt-BR) read better as names; the browser knows them in the page's language. */
+  function nameLanguages() {
+    var select = form.querySelector('select[data-filter="language"]');
+    if (!select || !window.Intl || !Intl.DisplayNames) return;
+    try {
+      var names = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "language" });
+      Array.prototype.forEach.call(select.options, function (option) {
+        var name = option.value && names.of(option.value);
+        if (name && name !== option.value) option.textContent = option.textContent.replace(option.value, name);
+      });
+    } catch (e) {
+      /* An unknown tag keeps its code. */
+    }
+  }
+
   /* ---- Wiring ---- */
 
+  nameLanguages();
   form.hidden = false;
   input.addEventListener("input", later);
   input.addEventListener("focus", function () { loadEngine(); }, { once: true });

@@ -67,7 +67,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
               + "; nothing was published", file=sys.stderr)
         return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
-    site = site_info(config, result.pages, source_date())
+    site = site_info(config, result.pages, source_date(), search_index=search)
     pages: list[Page] = [render_index(result.records, config, site), *(render_page(page, config, site) for page in result.pages),
                          *contract_pages()]
     for done, record in enumerate(result.records, start=1):

@@ -67,9 +67,11 @@ class SiteInfo:
     guide: NavItem | None  # the guide page that badges link to, if the site has one
     contracts: tuple[NavItem, ...]  # the published contract schemas
     build_date: dt.date | None  # shown in the footer; only from SOURCE_DATE_EPOCH, never the clock
+    search_index: bool = True  # whether a Pagefind bundle is built; without one the index never asks for it
 
 
-def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.date | None = None) -> SiteInfo:
+def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.date | None = None,
+              search_index: bool = True) -> SiteInfo:
     """The site-wide facts: navigation from the content pages, the guide, the build date."""
     guide = next((p for p in pages if p.slug == "guide"), None)
     return SiteInfo(
@@ -82,6 +84,7 @@ def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.d
         contracts=tuple(NavItem(name, f"contracts/{name}.json") for family in CONTRACT_FAMILIES
                         for name in known_versions(family)),
         build_date=build_date,
+        search_index=search_index,
     )
 
 
@@ -125,6 +128,11 @@ def _timestamp(value: str) -> str:
     offset = moment.strftime("%z")
     zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
     return f"{human_date(moment.date())}, {moment.strftime('%H:%M:%S')} {zone}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most limit characters, cut at a space, for meta descriptions."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def format_score(score: float | None) -> str | None:
@@ -223,7 +231,7 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
     abstract_text = inline_text(fields["abstract"], max_nesting=nesting)
     return {
         "site": site,
-        "page": _head(record.title, abstract_text[:300], record.url, site, root),
+        "page": _head(record.title, _shorten(abstract_text, 300), record.url, site, root),
         "record": {
             "id": record.id,
             "slug": record.slug,

@@ -128,6 +128,7 @@ def test_from_disk_the_offline_search_filters_and_sorts(file_base):
         assert search(page, "العربية") == [ARABIC]  # words of any script
         page.click("button[type=reset]")
         page.wait_for_function("() => document.getElementById('finder-count').textContent === '4 records'")
+        assert page.locator("#finder-language option[value=ar]").text_content() == "Arabic (1)"
         assert choose(page, "#finder-language", "ar") == [ARABIC]
         page.select_option("#finder-language", "")
         titles = choose(page, "#finder-sort", "title-asc")
@@ -211,3 +212,22 @@ def test_pages_fit_a_phone_screen(http_base, path):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} is {width}px wide at a 375px viewport"
         assert errors == []
+
+
+def test_without_a_search_index_http_uses_the_offline_search_quietly(tmp_path):
+    """A site built with --no-search never asks for the Pagefind bundle, so no request fails."""
+    site = tmp_path / "site"
+    shutil.copytree(BASIC, site)
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, site / folder)
+    out = tmp_path / "out"
+    assert build(load_config(site, output_dir=out), search=False).ok
+    with serve_folder(out) as base, browser_page() as (page, errors):
+        failed: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        page.goto(base + "index.html")
+        ready(page)
+        assert search(page, "quokka") == [QUOKKA]
+        assert page.get_attribute("#finder", "data-engine") == "offline"
+        assert errors == [] and failed == []
