@@ -168,8 +168,8 @@ def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
     one, two = tree(first, exclude=("pagefind/",)), tree(second, exclude=("pagefind/",))
     assert len(one) > 15 and one == two
     # Rebuilding over the previous output gives the same bytes again.
-    assert build(load_config(site, output_dir=first), search=False).ok
-    assert tree(first) == one
+    assert build(load_config(site, output_dir=first), search=True).ok
+    assert tree(first, exclude=("pagefind/",)) == one
 
 
 def test_a_build_date_appears_only_from_source_date_epoch(make_site, tmp_path, monkeypatch):
