@@ -20,7 +20,7 @@ from .write import check_collisions, check_output_dir, collect_assets, publish, 
 
 
 def check(config: SiteConfig) -> CheckResult:
-    """Load and validate every record; writes nothing."""
+    """Load and validate every record and content page; writes nothing."""
     sources, diagnostics = discover_records(config)
     records: list[Record] = []
     raws: dict[str, RawRecord] = {}

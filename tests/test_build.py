@@ -360,3 +360,14 @@ def test_progress_rewrites_one_line_on_a_terminal():
     assert terminal.getvalue() == ("\r\x1b[Krendering records 1/3\r\x1b[Krendering records 2/3"
                                    "\r\x1b[Krendering records 3/3\n")
     assert log.getvalue() == "rendering records: 3/3\n"
+
+
+def test_a_page_with_bad_front_matter_stops_the_build_with_its_position(make_site, tmp_path, capsys):
+    site = make_site({"content/records/rec.md": VALID_RECORD,
+                      "content/pages/about.md": "---\ntitel: About\n---\nText.\n"})
+    result = build(load_config(site, output_dir=tmp_path / "out"), search=False)
+    assert not result.ok and result.errors == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "content/pages/about.md:2:1: error: missing required field 'title' [schema:content-page]" in err
+    assert "content/pages/about.md:2:1: error: unknown field 'titel' [schema:content-page]" in err
+    assert not (tmp_path / "out").exists()
