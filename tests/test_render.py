@@ -326,3 +326,28 @@ def test_search_data_holds_each_record_for_the_offline_search(make_site):
     # The same words Pagefind indexes: labels, headings and notes are left out of both.
     assert "Paper level" not in entry["text"] and "Descriptive public" not in entry["text"]
     assert "L2 · Source-grounded claims" in entry["text"] and "Verification level:" not in entry["text"]
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_badges_and_text_meet_wcag_aa_contrast(scheme):
+    css = (ROOT / "assets" / "site.css").read_text(encoding="utf-8")
+    light, rest = css.split("@media (prefers-color-scheme: dark)", 1)
+    block = light if scheme == "light" else rest.split("\n}\n", 1)[0]
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", block))
+    pairs = [(k, k[:-3] + "-fg") for k in colours if k.startswith("b-") and k.endswith("-bg")]
+    assert len(pairs) == 8
+    pairs += [("surface", "text"), ("surface", "muted"), ("bg", "muted"), ("surface", "accent"), ("notice-bg", "notice-text"),
+              ("mark", "mark-text")]
+    for background, foreground in pairs:
+        assert _contrast(colours[background], colours[foreground]) >= 4.5, (scheme, background, foreground)
