@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
@@ -21,6 +22,7 @@ from .errors import BuildError
 from .model import Page, Record
 from .badges import badges_for, filter_values
 from .render import index_order
+from .searchbundle import canonicalize_bundle
 
 SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"
@@ -144,3 +146,7 @@ def build_search_index(site_dir: Path, config: SiteConfig) -> None:
         detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise BuildError("Pagefind failed to index the site (exit status "
                          f"{done.returncode}){': ' + ' / '.join(detail) if detail else ''}")
+    if not canonicalize_bundle(site_dir / BUNDLE_DIR):
+        # The index works either way; only byte-identical rebuilds are lost.
+        print("sitegen: warning: this Pagefind version's bundle format is not recognised; "
+              "the search index may differ from build to build", file=sys.stderr)
