@@ -33,6 +33,20 @@ class Badge:
     description: str  # what the value means, from the site configuration
     anchor: str  # the guide section that explains it
 
+    @property
+    def browse(self) -> str:
+        """The static page listing every record with this value, relative to the site root."""
+        return browse_path(BROWSE_KEYS[self.kind], self.value)
+
+
+# The badge kinds as filter keys: a correction badge filters and browses by correction status.
+BROWSE_KEYS = {"level": "level", "gate": "gate", "tier": "tier", "correction": "status"}
+
+
+def browse_path(key: str, value: str) -> str:
+    """Where the browse page for one filter value is, relative to the site root: browse/gate-verified.html."""
+    return f"browse/{key}-{value.lower()}.html"
+
 
 def level_text(code: str, config: SiteConfig) -> str:
     """L2, Source-grounded claims."""

@@ -45,6 +45,7 @@ class SiteConfig:
     language: str
     base_url: str  # "" or an absolute URL ending in "/"
     repository_url: str
+    suggest_correction_url: str  # a URL template for the "Suggest a correction" link; "" for none (docs/config.md)
     levels: Mapping[str, Mapping[str, str]]
     gates: Mapping[int, Mapping[str, Any]]
     gate_statuses: Mapping[str, Mapping[str, str]]
@@ -142,7 +143,8 @@ def load_config(
         description=merged.get("description", ""),
         language=merged.get("language", "en"),
         base_url=url,
-        repository_url=merged.get("repository_url", ""),
+        repository_url=merged.get("repository_url", "").rstrip("/"),
+        suggest_correction_url=merged.get("suggest_correction_url", ""),
         levels=merged["levels"],
         gates={int(k): v for k, v in merged.get("gates", {}).items()},
         gate_statuses=merged["gate_statuses"],

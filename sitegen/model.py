@@ -92,6 +92,12 @@ class Record:
     def correction_status(self) -> str:
         return self.fields["corrections"]["status"]
 
+    @property
+    def updated(self) -> dt.date:
+        """The day the record last changed for a reader: its latest correction entry, or its submission."""
+        entries = self.fields["corrections"]["entries"]
+        return max([self.submitted, *(dt.date.fromisoformat(e["date"]) for e in entries)])
+
 
 @dataclass(frozen=True, slots=True)
 class ContentPage:

@@ -13,8 +13,13 @@ from .config import SiteConfig
 from .errors import BuildError, format_text
 from .load import discover_pages, discover_records, load_record
 from .model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RawRecord, Record
+from .browse import browse_pages, not_found_page
+from .cite import cite_files
+from .feeds import feed_files
+from .harvest import harvest_files
 from .render import artifact_files, contract_pages, render_index, render_page, render_record, site_info
 from .search import build_search_index, search_data_page
+from .svgbadge import badge_files
 from .validate import check_across, validate_page, validate_record
 from .write import check_collisions, check_output_dir, collect_assets, publish, staging, write_files
 
@@ -73,6 +78,13 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     for done, record in enumerate(result.records, start=1):
         pages.extend(render_record(record, config, site))
         progress.count("rendering records", done, len(result.records))
+    # Readers' outputs (docs/readers.md): citation files, SVG badges, browse pages, the 404 page and feeds.
+    pages.extend(cite_files(result.records, config))
+    pages.extend(badge_files(result.records, config))
+    pages.extend(browse_pages(result.records, config, site))
+    pages.append(not_found_page(config, site))
+    pages.extend(feed_files(result.records, config, site.build_date))
+    pages.extend(harvest_files(result.records, pages, config, site.build_date))  # last: the sitemap lists every page
     pages.append(search_data_page(result.records, pages, config))  # read from the rendered record pages
     files = collect_assets(config) + artifact_files(result.records, config)
     check_collisions(pages, files)

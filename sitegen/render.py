@@ -15,24 +15,28 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from .badges import badges_for, filter_values, level_text
+from .cite import cite_context, doi_url
 from .config import SiteConfig
 from .errors import BuildError
 from .markdown import inline_text, render_inline, render_markdown
+from .metadata import head_context
 from .model import ContentPage, Page, Record, StaticFile
 from .schema import known_versions, parse_datetime
+from .suggest import suggestion_url
+from .svgbadge import embed_context
 from .validate import verified_claim_count
 
 # Ids the record page uses itself (sections and their headings); a heading in the
 # report body never takes one, nor a claim-N or correction-cN row anchor.
 _SECTIONS = ("notice", "abstract", "research-question", "verification", "gate", "tier", "quality", "corrections",
-             "provenance", "report", "claims", "references")
-RECORD_IDS = frozenset({"main", "identity", "notice-title", *_SECTIONS, *(f"{s}-h" for s in _SECTIONS)})
+             "provenance", "cite", "share", "report", "claims", "references")
+RECORD_IDS = frozenset({"main", "identity", "notice-title", "cite-status", "cite-bibtex", "cite-ris", "cite-csl",
+                        "share-markdown", "share-html", *_SECTIONS, *(f"{s}-h" for s in _SECTIONS)})
 QUALITY_LABELS = {
     "evidence_strength": "Evidence strength",
     "citation_grounding": "Citation grounding",
@@ -44,7 +48,7 @@ QUALITY_LABELS = {
 _ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".svgz", ".xml", ".js", ".mjs", ".pdf", ".swf"})
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-CONTRACT_FAMILIES = ("paper-manifest", "correction-record")
+CONTRACT_FAMILIES = ("paper-manifest", "correction-record", "records-index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,8 @@ def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.d
         description=config.description,
         language=config.language,
         base_url=config.base_url,
-        nav=(NavItem("Records", "index.html"), *(NavItem(p.nav, p.url) for p in pages)),
+        nav=(NavItem("Records", "index.html"), NavItem("Browse", "browse/index.html"),
+             *(NavItem(p.nav, p.url) for p in pages)),
         guide=NavItem(guide.title, guide.url) if guide else None,
         contracts=tuple(NavItem(name, f"contracts/{name}.json") for family in CONTRACT_FAMILIES
                         for name in known_versions(family)),
@@ -106,7 +111,7 @@ def template_env(layouts_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     """One template with a context; template mistakes become a BuildError naming file and line."""
     try:
         return env.get_template(name).render(context)
@@ -213,7 +218,8 @@ def contract_href(name: str) -> str | None:
     return f"contracts/{name}.json" if family in CONTRACT_FAMILIES and name in known_versions(family) else None
 
 
-def _head(title: str, description: str, url: str, site: SiteInfo, root: str) -> dict[str, Any]:
+def page_head(title: str, description: str, url: str, site: SiteInfo, root: str) -> dict[str, Any]:
+    """What base.html needs about a page: title, description, its path, the way back to the root, canonical URL."""
     return {"title": title, "description": description, "url": url, "root": root,
             "canonical": site.base_url + url if site.base_url else None}
 
@@ -231,7 +237,7 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
     abstract_text = inline_text(fields["abstract"], max_nesting=nesting)
     return {
         "site": site,
-        "page": _head(record.title, _shorten(abstract_text, 300), record.url, site, root),
+        "page": page_head(record.title, _shorten(abstract_text, 300), record.url, site, root),
         "record": {
             "id": record.id,
             "slug": record.slug,
@@ -242,7 +248,7 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
             "score": format_score(fields.get("review_score")),
             "score_value": fields.get("review_score"),
             "doi": doi,
-            "doi_url": "https://doi.org/" + quote(doi, safe="/:;()[]._-~!$'*+,=@") if doi else None,
+            "doi_url": doi_url(doi) if doi else None,
             "verified_claims": verified_claim_count(fields),
             "manifest_href": f"{record.slug}.json",
             "abstract_html": Markup(render_inline(fields["abstract"], max_nesting=nesting)),
@@ -287,6 +293,11 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
         "claims": claims,
         "claims_verified": sum(1 for c in claims if c["verified"]),
         "references": _references(fields),
+        # Readers' tools (docs/readers.md): citations, head metadata, the SVG badge, the correction link.
+        "cite": cite_context(record, config),
+        "machine": head_context(record, config),
+        "share": embed_context(record, config),
+        "suggest_url": suggestion_url(record, config),
     }
 
 
@@ -324,7 +335,7 @@ def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteI
     languages = sorted({c["filters"]["language"] for c in cards})
     return {
         "site": site,
-        "page": _head(site.title, site.description, "index.html", site, ""),
+        "page": page_head(site.title, site.description, "index.html", site, ""),
         "cards": cards,
         "filters": [
             {"key": "level", "label": "Verification level",
@@ -345,7 +356,7 @@ def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> d
                            first_line=page.body_line)
     return {
         "site": site,
-        "page": _head(page.title, page.description, page.url, site, ""),
+        "page": page_head(page.title, page.description, page.url, site, ""),
         "content": {"slug": page.slug, "title": page.title, "body_html": Markup(body.html)},
     }
 
@@ -353,7 +364,7 @@ def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> d
 def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[Page, Page]:
     """A record's HTML page and its manifest as JSON next to it."""
     env = template_env(config.layouts_dir)
-    html = _render(env, "record.html", context_for_record(record, config, site))
+    html = render_template(env, "record.html", context_for_record(record, config, site))
     manifest = json.dumps(dict(record.fields), ensure_ascii=False, indent=2) + "\n"
     return (Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path),
             Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path))
@@ -361,13 +372,13 @@ def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[P
 
 def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> Page:
     """The index page listing every record."""
-    html = _render(template_env(config.layouts_dir), "index.html", context_for_index(records, config, site))
+    html = render_template(template_env(config.layouts_dir), "index.html", context_for_index(records, config, site))
     return Page(PurePosixPath("index.html"), html.encode("utf-8"), "the record index")
 
 
 def render_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> Page:
     """A page from content/pages/."""
-    html = _render(template_env(config.layouts_dir), "page.html", context_for_page(page, config, site))
+    html = render_template(template_env(config.layouts_dir), "page.html", context_for_page(page, config, site))
     return Page(PurePosixPath(page.url), html.encode("utf-8"), page.rel_path)
 
 

@@ -166,7 +166,8 @@ def test_record_page_shows_every_row_of_the_seed_page_in_its_order(seed):
             assert shown.casefold() == value.casefold(), (label, shown, value)
     headings = [text_of(h) for h in page.iter("h2") if h.get("id", "").endswith("-h")]
     assert headings == ["Abstract", "Research question", "Verification level", "Gate verdict", "Quality tier",
-                        "Quality dimensions", "Correction record", "Provenance"]
+                        "Quality dimensions", "Correction record", "Provenance", "Cite this record",
+                        "Badge for a README or slide"]
 
 
 def test_identity_line_counts_and_links(make_site):

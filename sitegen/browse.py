@@ -1,0 +1,115 @@
+"""Finding records without search: static browse pages, and the not-found page.
+
+browse/index.html lists every verification level, gate status, quality tier and
+correction status with its count; browse/<key>-<value>.html lists the records
+with that value, newest first. Every value the site configuration knows gets a
+page, even with no record yet, so a badge's link never breaks. They are plain
+HTML: they work with JavaScript off and straight from disk.
+
+404.html is what a host shows for a missing path. It may be served at any
+depth, so with a base URL its links start from the base URL's path; without one
+they are relative to the site root and only work for a missing page there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlsplit
+
+from .badges import GUIDE_ANCHORS, badges_for, browse_path, filter_values
+from .config import SiteConfig
+from .model import Page, Record
+from .render import SiteInfo, format_score, index_order, page_head, render_template, template_env
+
+BROWSE_INDEX = "browse/index.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One way to browse: a filter key, its heading, and where its values are described."""
+
+    key: str  # the filter code name: level | gate | tier | status
+    title: str
+    anchor: str  # the guide section that explains the values
+
+    def labels(self, config: SiteConfig) -> Mapping[str, Mapping[str, Any]]:
+        """Every value of this facet in the configuration, in the configured order, with label and description."""
+        return {"level": config.levels, "gate": config.gate_statuses, "tier": config.tiers,
+                "status": config.correction_statuses}[self.key]
+
+
+FACETS = (
+    Facet("level", "Verification level", GUIDE_ANCHORS["level"]),
+    Facet("gate", "Gate status", GUIDE_ANCHORS["gate"]),
+    Facet("tier", "Quality tier", GUIDE_ANCHORS["tier"]),
+    Facet("status", "Correction status", GUIDE_ANCHORS["correction"]),
+)
+
+
+def _value_label(facet: Facet, value: str, config: SiteConfig) -> str:
+    label = str(facet.labels(config)[value]["label"])
+    return f"{value} · {label}" if facet.key == "level" else label
+
+
+def _values(facet: Facet, records: Sequence[Record], config: SiteConfig) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for record in records:
+        code = filter_values(record)[facet.key]
+        counts[code] = counts.get(code, 0) + 1
+    return [{"value": code, "label": _value_label(facet, code, config), "description": str(meta["description"]),
+             "count": counts.get(code, 0), "href": browse_path(facet.key, code)}
+            for code, meta in facet.labels(config).items()]
+
+
+def _entry(record: Record, config: SiteConfig) -> dict[str, Any]:
+    return {"url": record.url, "id": record.id, "title": record.title, "lang": record.language,
+            "submitted": record.submitted, "score": format_score(record.fields.get("review_score")),
+            "badges": badges_for(record, config)}
+
+
+def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
+    """browse/index.html: every facet with each value and its count."""
+    return {
+        "site": site,
+        "page": page_head("Browse records", "Every record by verification level, gate status, quality tier and "
+                          "correction status.", BROWSE_INDEX, site, "../"),
+        "facets": [{"key": f.key, "title": f.title, "anchor": f.anchor, "values": _values(f, records, config)}
+                   for f in FACETS],
+        "total": len(records),
+    }
+
+
+def context_for_browse(facet: Facet, value: Mapping[str, Any], records: Sequence[Record], config: SiteConfig,
+                       site: SiteInfo) -> dict[str, Any]:
+    """One browse page: the records with one value of one facet, newest first."""
+    title = f"{facet.title}: {value['label']}"
+    return {
+        "site": site,
+        "page": page_head(title, value["description"], value["href"], site, "../"),
+        "facet": {"key": facet.key, "title": facet.title, "anchor": facet.anchor},
+        "value": value,
+        "entries": [_entry(r, config) for r in index_order(records) if filter_values(r)[facet.key] == value["value"]],
+    }
+
+
+def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> list[Page]:
+    """browse/index.html and one page per value of each facet."""
+    env = template_env(config.layouts_dir)
+    index = context_for_browse_index(records, config, site)
+    pages = [Page(PurePosixPath(BROWSE_INDEX), render_template(env, "browse-index.html", index).encode("utf-8"),
+                  "the browse pages")]
+    for facet, facet_context in zip(FACETS, index["facets"]):
+        for value in facet_context["values"]:
+            html = render_template(env, "browse.html", context_for_browse(facet, value, records, config, site))
+            pages.append(Page(PurePosixPath(value["href"]), html.encode("utf-8"), "the browse pages"))
+    return pages
+
+
+def not_found_page(config: SiteConfig, site: SiteInfo) -> Page:
+    """404.html: where to go instead, with links that work at any depth when the site has a base URL."""
+    root = urlsplit(config.base_url).path if config.base_url else ""
+    context = {"site": site, "page": dict(page_head("Page not found", "", "404.html", site, root), canonical=None)}
+    html = render_template(template_env(config.layouts_dir), "404.html", context)
+    return Page(PurePosixPath("404.html"), html.encode("utf-8"), "the not-found page")
