@@ -47,15 +47,20 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1280, height: int = 900, javascript: bool = True) -> Iterator[tuple[object, list[str]]]:
-    """A fresh page in headless Chromium, and the list its console errors and page errors go to."""
+def browser_page(width: int = 1280, height: int = 900, javascript: bool = True, *, bypass_csp: bool = False,
+                 color_scheme: str = "light") -> Iterator[tuple[object, list[str]]]:
+    """A fresh page in headless Chromium, and the list its console errors and page errors go to.
+
+    bypass_csp lets a test inject its own script (the accessibility audit); never use it to test the site itself.
+    """
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+            context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
+                                          bypass_csp=bypass_csp, color_scheme=color_scheme)
             page = context.new_page()
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))

@@ -149,8 +149,11 @@ def test_from_disk_a_record_page_works(file_base):
         assert page.locator("#notice h2").text_content() == "Retracted"
         assert page.locator("#notice").is_visible()
         badge = page.locator(".record-head .badge-correction")
-        assert badge.get_attribute("href") == "../guide.html#corrections"
+        assert badge.get_attribute("href") == "../browse/status-retracted.html"  # every record with this status
         badge.click()
+        page.wait_for_load_state()
+        assert page.url == file_base + "browse/status-retracted.html"
+        page.locator("main .lede a").click()  # the browse page explains the value, and links to the guide
         page.wait_for_load_state()
         assert page.url == file_base + "guide.html#corrections"
         page.goto(file_base + QUOKKA + "#claim-2")
