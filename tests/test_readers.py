@@ -428,3 +428,29 @@ def test_a_bad_suggestion_template_is_a_configuration_error(make_site, template)
     site = make_site({"site.yaml": f"suggest_correction_url: {json.dumps(template)}\n"})
     with pytest.raises(ConfigError):
         load_config(site)
+
+
+# ---- hostile records ----
+
+def test_every_readers_output_of_hostile_records_still_parses(make_site, tmp_path):
+    """tests/hostile/ puts markup, script and dangerous URLs in every field; every machine-readable output stays valid."""
+    files = {f"content/records/{p.name}": p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests/hostile").glob("*.md"))}
+    out, records = build_site(make_site(files), tmp_path / "out", BASE)
+    for name in ("records.xml", "corrections.xml"):
+        feed = feedparser.parse((out / "feeds" / name).read_bytes())
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+    titles = [e.title for e in feedparser.parse((out / "feeds/records.xml").read_bytes()).entries]
+    for slug, record in records.items():
+        assert any(record.title in title for title in titles)  # markup in a title is text in the feed
+        [entry] = parse_bibtex((out / f"records/{slug}.bib").read_text(encoding="utf-8"))
+        assert unescape_bibtex(entry["title"]) == "{" + " ".join(record.title.split()) + "}"
+        assert json.loads((out / f"records/{slug}.csl.json").read_text(encoding="utf-8"))[0]["title"] == record.title
+        assert parse_ris((out / f"records/{slug}.ris").read_text(encoding="utf-8"))[-1] == ("ER", "")
+        svg = ET.parse(out / f"badges/{slug}.svg").getroot()
+        assert svg.tag == SVG + "svg" and not list(svg.iter(SVG + "script"))
+        html = (out / f"records/{slug}.html").read_text(encoding="utf-8")
+        block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+        assert json.loads(block)["headline"] == record.title
+    data = json.loads((out / "records.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((out / "contracts/records-index-v1.json").read_text(encoding="utf-8")))
+    ET.parse(out / "sitemap.xml")
