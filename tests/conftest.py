@@ -112,3 +112,23 @@ def record_with(old: str, new: str, base: str = VALID_RECORD) -> str:
     """VALID_RECORD with one exact text replaced (the text must be present)."""
     assert old in base, f"{old!r} not in the base record"
     return base.replace(old, new, 1)
+
+
+# ---- the readers' outputs (tests/test_cite.py, tests/test_readers.py) ----
+
+@pytest.fixture(scope="session")
+def basic_hosted(tmp_path_factory):
+    """tests/sites/basic built with a base URL under a subpath."""
+    import reader_outputs  # only the tests that use it need its parsers
+
+    base = tmp_path_factory.mktemp("hosted")
+    return reader_outputs.build_site(reader_outputs.copy_of_basic(base, "site"), base / "out", reader_outputs.BASE)
+
+
+@pytest.fixture(scope="session")
+def basic_local(tmp_path_factory):
+    """tests/sites/basic built with no base URL, as for reading from disk."""
+    import reader_outputs
+
+    base = tmp_path_factory.mktemp("local")
+    return reader_outputs.build_site(reader_outputs.copy_of_basic(base, "site"), base / "out")
