@@ -53,10 +53,10 @@ def _value_label(facet: Facet, value: str, config: SiteConfig) -> str:
     return f"{value} · {label}" if facet.key == "level" else label
 
 
-def _values(facet: Facet, records: Sequence[Record], config: SiteConfig) -> list[dict[str, Any]]:
+def _values(facet: Facet, codes: Sequence[Mapping[str, str]], config: SiteConfig) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
-    for record in records:
-        code = filter_values(record)[facet.key]
+    for record_codes in codes:
+        code = record_codes[facet.key]
         counts[code] = counts.get(code, 0) + 1
     return [{"value": code, "label": _value_label(facet, code, config), "description": str(meta["description"]),
              "count": counts.get(code, 0), "href": browse_path(facet.key, code)}
@@ -66,31 +66,32 @@ def _values(facet: Facet, records: Sequence[Record], config: SiteConfig) -> list
 def _entry(record: Record, config: SiteConfig) -> dict[str, Any]:
     return {"url": record.url, "id": record.id, "title": record.title, "lang": record.language,
             "submitted": record.submitted, "score": format_score(record.fields.get("review_score")),
-            "badges": badges_for(record, config)}
+            "badges": badges_for(record, config), "codes": filter_values(record)}
 
 
 def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
     """browse/index.html: every facet with each value and its count."""
+    codes = [filter_values(r) for r in records]
     return {
         "site": site,
         "page": page_head("Browse records", "Every record by verification level, gate status, quality tier and "
                           "correction status.", BROWSE_INDEX, site, "../"),
-        "facets": [{"key": f.key, "title": f.title, "anchor": f.anchor, "values": _values(f, records, config)}
+        "facets": [{"key": f.key, "title": f.title, "anchor": f.anchor, "values": _values(f, codes, config)}
                    for f in FACETS],
         "total": len(records),
     }
 
 
-def context_for_browse(facet: Facet, value: Mapping[str, Any], records: Sequence[Record], config: SiteConfig,
+def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence[Mapping[str, Any]],
                        site: SiteInfo) -> dict[str, Any]:
-    """One browse page: the records with one value of one facet, newest first."""
+    """One browse page: the records with one value of one facet; entries come newest first, each with its codes."""
     title = f"{facet.title}: {value['label']}"
     return {
         "site": site,
         "page": page_head(title, value["description"], value["href"], site, "../"),
         "facet": {"key": facet.key, "title": facet.title, "anchor": facet.anchor},
         "value": value,
-        "entries": [_entry(r, config) for r in index_order(records) if filter_values(r)[facet.key] == value["value"]],
+        "entries": [e for e in entries if e["codes"][facet.key] == value["value"]],
     }
 
 
@@ -98,11 +99,12 @@ def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo) 
     """browse/index.html and one page per value of each facet."""
     env = template_env(config.layouts_dir)
     index = context_for_browse_index(records, config, site)
+    entries = [_entry(r, config) for r in index_order(records)]  # once each, though every record is on four pages
     pages = [Page(PurePosixPath(BROWSE_INDEX), render_template(env, "browse-index.html", index).encode("utf-8"),
                   "the browse pages")]
     for facet, facet_context in zip(FACETS, index["facets"]):
         for value in facet_context["values"]:
-            html = render_template(env, "browse.html", context_for_browse(facet, value, records, config, site))
+            html = render_template(env, "browse.html", context_for_browse(facet, value, entries, site))
             pages.append(Page(PurePosixPath(value["href"]), html.encode("utf-8"), "the browse pages"))
     return pages
 

@@ -8,7 +8,10 @@ withdrawn or under an expression of concern says so in every format: a reader
 who pastes the citation carries the warning along with it.
 
 The three files are written next to the record page (records/<slug>.bib,
-.ris, .csl.json), and the same text fills the record page's cite box.
+.ris, .csl.json), and the same text fills the record page's cite box. Like the
+exports of arXiv and Zenodo they leave the abstract out: a citation is for
+finding the record, and the abstract is on its page, in its JSON-LD and in
+records.json.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from typing import Any, Iterable
 from urllib.parse import quote
 
 from .config import SiteConfig
-from .markdown import inline_text
 from .model import Page, Record
 
 # Correction statuses that change whether a record can be relied on; a citation names them.
@@ -97,7 +99,7 @@ def bibtex_verbatim(text: str) -> str:
     return "".join({"{": "%7B", "}": "%7D", "\\": "%5C"}.get(char, char) for char in _one_line(text))
 
 
-def _bibtex(record: Record, config: SiteConfig, warning: str | None, abstract: str) -> str:
+def _bibtex(record: Record, config: SiteConfig, warning: str | None) -> str:
     fields = record.fields
     url = page_url(record, config) or (doi_url(fields["doi"]) if fields.get("doi") else None)
     note = f"Registry record {record.id}" + (f". {warning}" if warning else "")
@@ -112,7 +114,6 @@ def _bibtex(record: Record, config: SiteConfig, warning: str | None, abstract: s
         ("doi", bibtex_verbatim(fields["doi"]) if fields.get("doi") else None),
         ("url", bibtex_verbatim(url) if url else None),
         ("language", record.language),
-        ("abstract", bibtex_text(abstract)),
         ("note", bibtex_text(note)),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in lines if value is not None)
@@ -120,7 +121,7 @@ def _bibtex(record: Record, config: SiteConfig, warning: str | None, abstract: s
     return f"@techreport{{{record.id},\n{body}{month}\n}}\n"
 
 
-def _ris(record: Record, config: SiteConfig, warning: str | None, abstract: str) -> str:
+def _ris(record: Record, config: SiteConfig, warning: str | None) -> str:
     fields = record.fields
     lines = [
         ("TY", "RPRT"),
@@ -135,7 +136,6 @@ def _ris(record: Record, config: SiteConfig, warning: str | None, abstract: str)
         ("DO", fields.get("doi")),
         ("UR", page_url(record, config) or (doi_url(fields["doi"]) if fields.get("doi") else None)),
         ("LA", record.language),
-        ("AB", abstract),
         ("N1", warning),
         ("ER", ""),
     ]
@@ -143,7 +143,7 @@ def _ris(record: Record, config: SiteConfig, warning: str | None, abstract: str)
     return "".join(f"{tag}  - {_one_line(value)}\n" for tag, value in lines if value is not None)
 
 
-def _csl(record: Record, config: SiteConfig, warning: str | None, abstract: str) -> str:
+def _csl(record: Record, config: SiteConfig, warning: str | None) -> str:
     fields = record.fields
     day = record.submitted
     item: dict[str, Any] = {
@@ -156,7 +156,6 @@ def _csl(record: Record, config: SiteConfig, warning: str | None, abstract: str)
         "number": record.id,
         "genre": "Research synthesis",
         "language": record.language,
-        "abstract": abstract,
     }
     if fields.get("doi"):
         item["DOI"] = fields["doi"]
@@ -182,14 +181,13 @@ def _formatted(record: Record, config: SiteConfig, warning: str | None) -> str:
 def cite_record(record: Record, config: SiteConfig) -> Citation:
     """The record cited in every format, from its validated fields."""
     warning = warning_for(record, config)
-    abstract = inline_text(record.fields["abstract"], max_nesting=config.limits.max_markdown_nesting)
     return Citation(
         key=record.id,
         text=_formatted(record, config, warning),
         warning=warning,
-        bibtex=_bibtex(record, config, warning, abstract),
-        ris=_ris(record, config, warning, abstract),
-        csl_json=_csl(record, config, warning, abstract),
+        bibtex=_bibtex(record, config, warning),
+        ris=_ris(record, config, warning),
+        csl_json=_csl(record, config, warning),
     )
 
 
@@ -210,7 +208,7 @@ def cite_context(record: Record, config: SiteConfig) -> dict[str, Any]:
         "text": citation.text,
         "warning": citation.warning,
         "formats": [{"key": f.key, "label": f.label, "text": texts[f.key], "media_type": f.media_type,
-                     "href": cite_path(record, f).name, "lines": min(16, texts[f.key].count("\n") + 1)}
+                     "href": cite_path(record, f).name, "lines": min(16, texts[f.key].count("\n"))}
                     for f in FORMATS],
     }
 

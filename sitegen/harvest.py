@@ -63,6 +63,16 @@ def records_index(records: Iterable[Record], config: SiteConfig, build_date: dt.
     return data
 
 
+def records_json(data: dict[str, Any]) -> str:
+    """records.json as text: compact, one record per line, so a new or corrected record is a one-line diff."""
+    def compact(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    head = compact({key: value for key, value in data.items() if key != "records"})[:-1]
+    lines = [compact(item) for item in data["records"]]
+    return head + ',"records":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+
+
 def sitemap_xml(pages: Sequence[Page], records: Iterable[Record], base_url: str) -> str:
     """Every HTML page as an absolute URL, record pages with the day they last changed."""
     changed = {record.url: record.updated.isoformat() for record in records}
@@ -83,8 +93,8 @@ def robots_txt(base_url: str) -> str:
 def harvest_files(records: Sequence[Record], pages: Sequence[Page], config: SiteConfig,
                   build_date: dt.date | None) -> list[Page]:
     """records.json, and with a base URL sitemap.xml (over the given pages) and robots.txt."""
-    text = json.dumps(records_index(records, config, build_date), ensure_ascii=False, indent=1) + "\n"
-    out = [Page(RECORDS_JSON, text.encode("utf-8"), "the records index")]
+    out = [Page(RECORDS_JSON, records_json(records_index(records, config, build_date)).encode("utf-8"),
+                "the records index")]
     if config.base_url:
         out.append(Page(SITEMAP, sitemap_xml(pages, records, config.base_url).encode("utf-8"), "the sitemap"))
         out.append(Page(ROBOTS, robots_txt(config.base_url).encode("utf-8"), "robots.txt"))

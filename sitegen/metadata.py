@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from .cite import doi_url, page_url
 from .config import SiteConfig
-from .markdown import inline_text
 from .model import Record
 
 SCHEMA_ORG = "https://schema.org"
@@ -27,15 +26,15 @@ SCHEMA_ORG = "https://schema.org"
 
 def script_safe_json(value: Any) -> str:
     """JSON that cannot end a script element or open an HTML comment: <, > and & as \\u escapes."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                          ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text
 
 
-def scholarly_article(record: Record, config: SiteConfig) -> dict[str, Any]:
-    """The record as a schema.org ScholarlyArticle, with its correction notices."""
+def scholarly_article(record: Record, config: SiteConfig, abstract: str) -> dict[str, Any]:
+    """The record as a schema.org ScholarlyArticle, with its correction notices; abstract is plain text."""
     fields = record.fields
     organisation = {"@type": "Organization", "name": fields["publisher"]}
     identifiers: list[Any] = [{"@type": "PropertyValue", "propertyID": "registry-id", "value": record.id}]
@@ -45,7 +44,7 @@ def scholarly_article(record: Record, config: SiteConfig) -> dict[str, Any]:
         "identifier": identifiers,
         "headline": record.title,
         "name": record.title,
-        "abstract": inline_text(fields["abstract"], max_nesting=config.limits.max_markdown_nesting),
+        "abstract": abstract,
         "inLanguage": record.language,
         "datePublished": record.submitted.isoformat(),
         "dateModified": record.updated.isoformat(),
@@ -84,7 +83,6 @@ def scholar_tags(record: Record, config: SiteConfig) -> list[tuple[str, str]]:
         ("citation_technical_report_institution", fields["publisher"]),
         ("citation_technical_report_number", record.id),
         ("citation_language", record.language),
-        ("citation_abstract", inline_text(fields["abstract"], max_nesting=config.limits.max_markdown_nesting)),
     ]
     if fields.get("doi"):
         tags.append(("citation_doi", fields["doi"]))
@@ -94,8 +92,8 @@ def scholar_tags(record: Record, config: SiteConfig) -> list[tuple[str, str]]:
     return tags
 
 
-def head_context(record: Record, config: SiteConfig) -> dict[str, Any]:
+def head_context(record: Record, config: SiteConfig, abstract: str) -> dict[str, Any]:
     """What record.html puts in its head: the JSON-LD text (already escaped) and the Scholar tags."""
-    return {"jsonld": Markup(script_safe_json(scholarly_article(record, config))),
+    return {"jsonld": Markup(script_safe_json(scholarly_article(record, config, abstract))),
             "scholar": scholar_tags(record, config),
             "modified": record.updated.isoformat()}

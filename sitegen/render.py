@@ -293,8 +293,8 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
         "claims": claims,
         "claims_verified": sum(1 for c in claims if c["verified"]),
         "references": _references(fields),
-        "cite": cite_context(record, config), "machine": head_context(record, config),  # docs/readers.md
-        "share": embed_context(record, config), "suggest_url": suggestion_url(record, config),
+        "cite": cite_context(record, config), "share": embed_context(record, config),  # docs/readers.md
+        "machine": head_context(record, config, abstract_text), "suggest_url": suggestion_url(record, config),
     }
 
 
