@@ -77,12 +77,13 @@ def test_the_cite_boxes_hold_the_same_text_as_the_files_and_link_them(basic_loca
 def test_hostile_text_cannot_unbalance_a_bibtex_entry(make_site, tmp_path):
     title = r"Braces } { and \end{document} 100% & $x_1^2$ #1 ~ \\"
     record = record_with("title: A valid record", "title: " + json.dumps(title))
-    record = record.replace("abstract: An abstract with *emphasis*.", 'abstract: "Unbalanced { brace and @misc{x, title={y}}"')
+    record = record.replace("publisher: Assignee Research", 'publisher: "Unbalanced { brace and @misc{x, title={y}}"')
     out, records = build_site(make_site({"content/records/hostile.md": record}), tmp_path / "out")
     text = (out / "records/hostile.bib").read_text(encoding="utf-8")
     [entry] = parse_bibtex(text)
     assert unescape_bibtex(entry["title"]) == "{" + title + "}"
-    assert entry["note"] == "Registry record SRCH:0000AAAA" and entry["month"] == "July"  # fields after the abstract survive
+    assert unescape_bibtex(entry["institution"]) == "Unbalanced { brace and @misc{x, title={y}}"
+    assert entry["note"] == "Registry record SRCH:0000AAAA" and entry["month"] == "July"  # the fields after them survive
     assert text.count("{") == text.count("}")
 
 
