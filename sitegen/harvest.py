@@ -73,11 +73,10 @@ def records_json(data: dict[str, Any]) -> str:
     return head + ',"records":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
 
 
-def sitemap_xml(pages: Sequence[Page], records: Iterable[Record], base_url: str) -> str:
-    """Every HTML page as an absolute URL, record pages with the day they last changed."""
+def sitemap_xml(paths: Iterable[PurePosixPath], records: Iterable[Record], base_url: str) -> str:
+    """Every HTML page (given by its output path) as an absolute URL, record pages with the day they last changed."""
     changed = {record.url: record.updated.isoformat() for record in records}
-    urls = sorted(p.out_path.as_posix() for p in pages
-                  if p.out_path.suffix == ".html" and p.out_path.as_posix() not in _NOT_IN_SITEMAP)
+    urls = sorted(p.as_posix() for p in paths if p.suffix == ".html" and p.as_posix() not in _NOT_IN_SITEMAP)
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for url in urls:
         lastmod = f"<lastmod>{changed[url]}</lastmod>" if url in changed else ""
@@ -90,12 +89,12 @@ def robots_txt(base_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP.as_posix()}\n"
 
 
-def harvest_files(records: Sequence[Record], pages: Sequence[Page], config: SiteConfig,
+def harvest_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig,
                   build_date: dt.date | None) -> list[Page]:
-    """records.json, and with a base URL sitemap.xml (over the given pages) and robots.txt."""
+    """records.json, and with a base URL sitemap.xml (over the given output paths) and robots.txt."""
     out = [Page(RECORDS_JSON, records_json(records_index(records, config, build_date)).encode("utf-8"),
                 "the records index")]
     if config.base_url:
-        out.append(Page(SITEMAP, sitemap_xml(pages, records, config.base_url).encode("utf-8"), "the sitemap"))
+        out.append(Page(SITEMAP, sitemap_xml(paths, records, config.base_url).encode("utf-8"), "the sitemap"))
         out.append(Page(ROBOTS, robots_txt(config.base_url).encode("utf-8"), "robots.txt"))
     return out

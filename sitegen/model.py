@@ -164,3 +164,22 @@ class CheckResult:
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.level == "warning")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """What happened to one record file: its problems and, for a good record, what it produced.
+
+    Worker processes return these to the main process; the rendered bytes
+    themselves never travel back, they are written where they belong.
+    """
+
+    rel_path: str
+    fingerprint: tuple[int, int, int]  # (size, mtime_ns, inode) of the file when it was read
+    digest: str | None  # sha256 of the file's bytes; None when it could not be read
+    diagnostics: tuple[Diagnostic, ...]
+    record: Record | None  # None when the record has errors
+    id_pos: tuple[int, int] | None = None  # where the id is written, for cross-record messages
+    outputs: tuple[str, ...] = ()  # output paths written for this record, relative to the output folder
+    search: str = ""  # the record's entry in the offline search data, as script-safe JSON
+    artifact_fingerprint: tuple = ()  # the local artifact's (path, size, mtime_ns), which validation read

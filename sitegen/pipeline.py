@@ -1,5 +1,5 @@
-"""The stages in order, on one screen: load, validate, check across records,
-then (for a build) render, write and index."""
+"""The stages in order, on one screen: load and validate every record, check
+across records, then (for a build) render, write, index and publish."""
 
 from __future__ import annotations
 
@@ -7,100 +7,145 @@ import datetime as dt
 import os
 import sys
 import time
-from typing import TextIO
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Sequence, TextIO
 
+from .browse import browse_pages, not_found_page
+from .cache import BuildCache, environment_key
 from .config import SiteConfig
 from .errors import BuildError, format_text
-from .load import discover_pages, discover_records, load_record
-from .model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RawRecord, Record
-from .browse import browse_pages, not_found_page
-from .cite import cite_files
 from .feeds import feed_files
 from .harvest import harvest_files
-from .render import artifact_files, contract_pages, render_index, render_page, render_record, site_info
-from .search import build_search_index, search_data_page
-from .svgbadge import badge_files
-from .validate import check_across, validate_page, validate_record
-from .write import check_collisions, check_output_dir, collect_assets, publish, staging, write_files
+from .load import SourceFile, discover_pages, discover_records, load_record
+from .model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
+from .render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
+from .search import build_search_index, search_data_page, search_key
+from .validate import check_across, validate_page
+from .workers import RenderJob, default_jobs, fingerprint, process_records
+from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
-def check(config: SiteConfig) -> CheckResult:
+def check(config: SiteConfig, *, jobs: int = 0) -> CheckResult:
     """Load and validate every record and content page; writes nothing."""
     sources, diagnostics = discover_records(config)
-    records: list[Record] = []
-    raws: dict[str, RawRecord] = {}
-    for source in sources:
-        raw = load_record(source, config.limits)
-        if isinstance(raw, Diagnostic):
-            diagnostics.append(raw)
-            continue
-        raws[raw.rel_path] = raw
-        record, problems = validate_record(raw, config)
-        diagnostics.extend(problems)
-        if record is not None:
-            records.append(record)
-    # Cross-record checks run only once every record has been read (ids across files).
-    diagnostics.extend(check_across(records, raws))
-    page_sources, page_problems = discover_pages(config)
-    diagnostics.extend(page_problems)
+    outcomes = list(process_records(sources, config, None, jobs))
+    pages, page_problems = load_pages(config)
+    return collect(outcomes, diagnostics + page_problems, pages, len(sources))
+
+
+def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]:
+    """content/pages/*.md, validated: About, the guide."""
+    sources, diagnostics = discover_pages(config)
     pages: list[ContentPage] = []
-    for source in page_sources:
+    for source in sources:
         raw = load_record(source, config.limits)  # pages share the record file format: front matter + Markdown
         page, problems = (None, [raw]) if isinstance(raw, Diagnostic) else validate_page(raw)
         diagnostics.extend(problems)
         if page is not None:
             pages.append(page)
-    return CheckResult(
-        records=tuple(sorted(records, key=lambda r: r.slug)),
-        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)),
-        files_checked=len(sources),
-        pages=tuple(sorted(pages, key=lambda p: p.slug)),
-    )
+    return sorted(pages, key=lambda p: p.slug), diagnostics
+
+
+def collect(outcomes: Sequence[RecordOutcome], diagnostics: list[Diagnostic], pages: Sequence[ContentPage],
+            files: int) -> CheckResult:
+    """Every record's outcome in one result, with the checks across records run once all are read."""
+    records = [o.record for o in outcomes if o.record is not None]
+    diagnostics = diagnostics + [d for o in outcomes for d in o.diagnostics]
+    diagnostics += check_across(records, {o.rel_path: o.id_pos for o in outcomes if o.id_pos})
+    return CheckResult(records=tuple(sorted(records, key=lambda r: r.slug)),
+                       diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)), files_checked=files,
+                       pages=tuple(pages))
 
 
 def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs: int = 0,
           use_cache: bool = True) -> BuildResult:
-    """Check everything, then render, write and index into a staging folder, and publish it only when complete."""
-    del jobs, use_cache  # accepted for the command line; rendering is serial and uncached for now
+    """Check, render and write everything into a staging folder, index it, and publish it only when complete."""
     started, progress = time.perf_counter(), Progress(sys.stderr)
-    result = check(config)
-    for diagnostic in result.diagnostics:
-        print(format_text(diagnostic), file=sys.stderr)
-    errors, warnings = len(result.errors), len(result.warnings)
-    if errors or (strict and warnings):
-        print(f"sitegen: {errors} error(s), {warnings} warning(s)" + (" (warnings are fatal with --strict)" if not errors else "")
-              + "; nothing was published", file=sys.stderr)
-        return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
-    site = site_info(config, result.pages, source_date(), search_index=search)
-    pages: list[Page] = [render_index(result.records, config, site), *(render_page(page, config, site) for page in result.pages),
-                         *contract_pages()]
-    for done, record in enumerate(result.records, start=1):
-        pages.extend(render_record(record, config, site))
-        progress.count("rendering records", done, len(result.records))
-    # Readers' outputs (docs/readers.md): citation files, SVG badges, browse pages, the 404 page and feeds.
-    pages.extend(cite_files(result.records, config))
-    pages.extend(badge_files(result.records, config))
-    pages.extend(browse_pages(result.records, config, site))
-    pages.append(not_found_page(config, site))
-    pages.extend(feed_files(result.records, config, site.build_date))
-    pages.extend(harvest_files(result.records, pages, config, site.build_date))  # last: the sitemap lists every page
-    pages.append(search_data_page(result.records, pages, config))  # read from the rendered record pages
-    files = collect_assets(config) + artifact_files(result.records, config)
-    check_collisions(pages, files)
+    pages, page_problems = load_pages(config)
+    site = site_info(config, pages, source_date(), search_index=search)
+    cache = BuildCache.load(config, environment_key(config, site, search)) if use_cache else BuildCache("")
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
-        written = write_files(stage, pages, files)
+        sources, diagnostics = discover_records(config)
+        outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
+        result = collect(outcomes, diagnostics + page_problems, pages, len(sources))
+        for diagnostic in result.diagnostics:
+            print(format_text(diagnostic), file=sys.stderr)
+        errors, warnings = len(result.errors), len(result.warnings)
+        if errors or (strict and warnings):
+            print(f"sitegen: {errors} error(s), {warnings} warning(s)" + (" (warnings are fatal with --strict)" if not errors
+                  else "") + "; nothing was published", file=sys.stderr)
+            return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started)
+        written, html_pages = write_site_pages(stage, result, outcomes, config, site)
         progress.say(f"wrote {written} files")
         if search:
-            progress.say("indexing with Pagefind")
-            build_search_index(stage, config)
+            index_search(stage, outcomes, config, cache, jobs, progress)
         publish(stage, config.output_dir)
+    if use_cache:
+        cache.save(config, outcomes)
     elapsed = time.perf_counter() - started
-    html_pages = sum(1 for page in pages if page.out_path.suffix == ".html")
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
-    return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written, warnings=warnings,
-                       elapsed=elapsed, indexed=search)
+    return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written,
+                       warnings=warnings, elapsed=elapsed, indexed=search)
+
+
+def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,
+                   jobs: int, progress: "Progress") -> list[RecordOutcome]:
+    """Every record's outcome: unchanged ones linked from the previous output, the rest rendered by workers."""
+    reused: dict[str, RecordOutcome] = {}
+    for source in sources:
+        try:
+            outcome = cache.reusable(source.rel, fingerprint(source.path), config)
+        except OSError:
+            outcome = None
+        if outcome is not None:
+            reused[source.rel] = outcome
+    link_previous(stage, config.output_dir, (path for o in reused.values() for path in o.outputs))
+    fresh = [s for s in sources if s.rel not in reused]
+    outcomes = dict(reused)
+    for done, outcome in enumerate(process_records(fresh, config, RenderJob(site, stage), jobs), start=1):
+        outcomes[outcome.rel_path] = outcome
+        progress.count("rendering records", done, len(fresh))
+    if reused:
+        progress.say(f"{len(reused)} unchanged record(s) taken from the previous build")
+    return [outcomes[s.rel] for s in sources]
+
+
+def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[RecordOutcome], config: SiteConfig,
+                     site: SiteInfo) -> tuple[int, int]:
+    """The site-wide pages, made from all records together, and the copied files.
+
+    Returns how many files the output holds and how many of them are HTML pages.
+    """
+    records = result.records
+    shared: list[Page] = [render_index(records, config, site), *(render_page(p, config, site) for p in result.pages),
+                          *contract_pages(), *browse_pages(records, config, site), not_found_page(config, site),
+                          *feed_files(records, config, site.build_date)]
+    by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
+    shared.append(search_data_page([by_url[r.url] for r in index_order(records)]))
+    per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
+    paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
+    shared.extend(harvest_files(records, paths, config, site.build_date))  # last: the sitemap lists every page
+    files = collect_assets(config) + artifact_files(records, config)
+    check_collisions(shared, files, per_record)
+    html_pages = sum(1 for path in paths if path.suffix == ".html")
+    return write_files(stage, shared, files) + len(per_record), html_pages
+
+
+def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
+                 progress: "Progress") -> None:
+    """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
+    entries = [o.search for o in sorted(outcomes, key=lambda o: o.rel_path) if o.record is not None]
+    key = search_key(entries)
+    previous = cache.reusable_search(key, config)
+    if previous is not None:
+        link_previous(stage, config.output_dir, previous)
+        progress.say("search index unchanged: taken from the previous build")
+    else:
+        progress.say(f"indexing {len(entries)} record(s) with Pagefind")
+        build_search_index(stage, entries, config, jobs=jobs or default_jobs())
+    cache.remember_search(key, stage)
 
 
 def source_date() -> dt.date | None:

@@ -95,7 +95,11 @@ def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.d
 
 @lru_cache(maxsize=4)
 def template_env(layouts_dir: Path) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped everywhere, undefined variables are errors."""
+    """The Jinja2 environment: autoescaped everywhere, undefined variables are errors.
+
+    One per layouts folder and process, so each template is compiled once;
+    Jinja2 still reloads a template whose file changed (the preview relies on it).
+    """
     if not layouts_dir.is_dir():
         raise BuildError(f"the layouts folder {layouts_dir} does not exist; it holds base.html, record.html, index.html "
                          "and page.html")
@@ -290,6 +294,7 @@ def context_for_record(record: Record, config: SiteConfig, site: SiteInfo) -> di
             "note": fields["provenance"].get("note"),
         },
         "body_html": Markup(body.html),
+        "body_text": body.text,  # for the search entry; templates do not show it
         "claims": claims,
         "claims_verified": sum(1 for c in claims if c["verified"]),
         "references": _references(fields),
@@ -360,11 +365,14 @@ def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> d
 
 def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[Page, Page]:
     """A record's HTML page and its manifest as JSON next to it."""
-    env = template_env(config.layouts_dir)
-    html = render_template(env, "record.html", context_for_record(record, config, site))
+    html = render_template(template_env(config.layouts_dir), "record.html", context_for_record(record, config, site))
+    return Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path), manifest_page(record)
+
+
+def manifest_page(record: Record) -> Page:
+    """The record's validated front matter as JSON, next to its page."""
     manifest = json.dumps(dict(record.fields), ensure_ascii=False, indent=2) + "\n"
-    return (Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path),
-            Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path))
+    return Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path)
 
 
 def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> Page:

@@ -1,83 +1,66 @@
-"""Search: the Pagefind index over the written site, and the offline data file.
+"""Search: one text per record, served by two engines that cannot be told apart.
 
-Two engines serve one search box on the index page. Over http(s) it is
-Pagefind, built here from the record pages' HTML (their data-pagefind-body,
-filters and sort keys are set by layouts/record.html). From file:// Pagefind
-cannot run (it needs fetch, ES modules and WebAssembly), so the index page
-loads search-data.js with a plain script element instead: the same records,
-the same filter codes, and a compact text to match words against.
+Over http(s) the index page uses Pagefind; opened from disk (file://) it
+cannot (Pagefind needs fetch, ES modules and WebAssembly), so the page loads
+search-data.js with a plain script element instead. Both engines index the
+same text, made here from the record's fields and report body, with the same
+filter codes and sort keys.
+
+Pagefind does not read the record pages. It reads one small search document
+per record, written to a temporary folder: the words to index and the
+filters, sorts and metadata as data-pagefind-* attributes, all from
+validated values. That is less to parse than the full pages, and it lets the
+index be built in shards of at most SHARD_SIZE records, run side by side,
+each a bundle of its own that the page merges (Pagefind's mergeIndex). The
+shards bound Pagefind's memory, which otherwise grows by about half a
+megabyte per page.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
+import os
+import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
+from .badges import badges_for, filter_values
 from .config import SiteConfig
 from .errors import BuildError
+from .markdown import inline_text
 from .model import Page, Record
-from .badges import badges_for, filter_values
-from .render import index_order
 from .searchbundle import canonicalize_bundle
 
 SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"
 BUNDLE_DIR = "pagefind"
-_TIMEOUT = 600  # seconds; Pagefind indexes thousands of pages in a few
+SHARDS_DIR = "pagefind-shards"
+SHARD_SIZE = 700  # records per Pagefind run; two runs side by side stay under 1 GiB
+_TIMEOUT = 1800  # seconds for one shard
 
 
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
-# Inline elements do not separate words ("multi<em>lingual</em>" is one word); every other element does.
-_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
-                     "small", "span", "strong", "sub", "sup", "time", "u", "var"})
+def record_text(record: Record, body_text: str, config: SiteConfig) -> str:
+    """Everything a reader can search a record by, as one line of plain text."""
+    fields = record.fields
+    parts = [record.title, record.id, fields.get("doi", ""), fields["publisher"],
+             inline_text(fields["abstract"], max_nesting=config.limits.max_markdown_nesting),
+             fields["research_question"], fields["gate"]["reason"], fields["tier"].get("basis", ""),
+             fields["provenance"].get("note", "")]
+    parts += [claim["text"] for claim in fields.get("claims") or ()]
+    parts += [ref.get("title", "") for ref in fields.get("references") or () if isinstance(ref, dict)]
+    parts += [entry["summary"] for entry in fields["corrections"]["entries"]]
+    parts.append(body_text)
+    return " ".join(" ".join(part for part in parts if part).split())
 
 
-class _IndexedText(HTMLParser):
-    """The words Pagefind indexes on a page: inside data-pagefind-body, outside data-pagefind-ignore.
-
-    The offline search reads the same words from the same HTML, so both engines
-    find a record by the same words; a reader cannot tell which one answered.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.open: list[tuple[bool, bool]] = []  # per open element: (inside the body, ignored)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        inside, ignored = self.open[-1] if self.open else (False, False)
-        names = {name for name, _ in attrs}
-        if tag not in _INLINE:
-            self.parts.append(" ")
-        if tag not in _VOID:
-            self.open.append((inside or "data-pagefind-body" in names,
-                              ignored or bool(names & {"data-pagefind-ignore", "hidden"}) or tag in ("script", "style")))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self.open:
-            self.open.pop()
-        if tag not in _INLINE:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self.open and self.open[-1] == (True, False):
-            self.parts.append(data)
-
-
-def indexed_text(html: bytes) -> str:
-    """What Pagefind would index on a page, as one line of plain text."""
-    parser = _IndexedText()
-    parser.feed(html.decode("utf-8"))
-    parser.close()
-    return " ".join("".join(parser.parts).split())
-
-
-def search_entry(record: Record, html: bytes, config: SiteConfig) -> dict[str, Any]:
-    """One record in the offline search data, its text taken from its rendered page."""
+def search_entry(record: Record, body_text: str, config: SiteConfig) -> dict[str, Any]:
+    """One record in the search data: what the result list shows and the text to match."""
     return {
         "url": record.url,
         "id": record.id,
@@ -88,7 +71,7 @@ def search_entry(record: Record, html: bytes, config: SiteConfig) -> dict[str, A
         "language": record.language,
         "filters": filter_values(record),
         "badges": [badge.label for badge in badges_for(record, config)],
-        "text": indexed_text(html),
+        "text": record_text(record, body_text, config),
     }
 
 
@@ -105,15 +88,27 @@ def script_json(value: Any) -> str:
     return text
 
 
-def search_data_page(records: Iterable[Record], pages: Iterable[Page], config: SiteConfig) -> Page:
-    """search-data.js: every record for the offline search, assigned to one global; pages are the rendered site."""
-    html = {page.out_path.as_posix(): page.content for page in pages}
-    data = {"version": 1, "records": [search_entry(r, html[r.url], config) for r in index_order(records)]}
+def search_data_page(entries: Sequence[str]) -> Page:
+    """search-data.js: every record's entry (script-safe JSON, in index order) assigned to one global."""
     script = (
         "/* Offline search data for the record index, generated by sitegen; used when Pagefind cannot run. */\n"
-        f"window.{SEARCH_GLOBAL} = {script_json(data)};\n"
+        f'window.{SEARCH_GLOBAL} = {{"records":[' + ",\n".join(entries) + '],"version":1};\n'
     )
     return Page(SEARCH_DATA, script.encode("utf-8"), "the offline search data")
+
+
+def search_document(entry: Mapping[str, Any], language: str) -> str:
+    """The page Pagefind indexes for one record: its text, and filters, sorts and metadata as attributes."""
+    attr = html.escape
+    tags = [f'<span data-pagefind-meta="id:{attr(entry["id"])}"></span>',
+            f'<span data-pagefind-meta="date:{attr(entry["date"])}"></span>',
+            f'<span data-pagefind-sort="date:{attr(entry["date"])}"></span>',
+            f'<span data-pagefind-sort="title:{attr(entry["title"].casefold())}"></span>',
+            f'<span data-pagefind-sort="score:{-1 if entry["score"] is None else entry["score"]}"></span>']
+    tags += [f'<span data-pagefind-filter="{attr(key)}:{attr(value)}"></span>' for key, value in sorted(entry["filters"].items())]
+    return (f'<!doctype html><html lang="{attr(language)}"><head><meta charset="utf-8"><title>{attr(entry["title"])}</title>'
+            f'</head><body><main data-pagefind-body><h1 data-pagefind-meta="title">{attr(entry["title"])}</h1>'
+            f'{"".join(tags)}<p>{attr(entry["text"])}</p></main></body></html>\n')
 
 
 def pagefind_language(config: SiteConfig) -> str:
@@ -125,28 +120,81 @@ def pagefind_language(config: SiteConfig) -> str:
     return config.language.split("-")[0].lower()
 
 
-def build_search_index(site_dir: Path, config: SiteConfig) -> None:
-    """Run Pagefind over the assembled site; its bundle lands in site_dir/pagefind/."""
+def shard_paths(count: int) -> list[str]:
+    """Where each shard's bundle goes, relative to the site root: the first is the main bundle."""
+    return [BUNDLE_DIR] + [f"{SHARDS_DIR}/{n}" for n in range(1, count)]
+
+
+def search_key(entries: Iterable[str]) -> str:
+    """What the bundles are a function of: the entries, the shard size and the Pagefind version."""
+    digest = hashlib.sha256(f"search-1 {SHARD_SIZE} {_pagefind_version()}\n".encode())
+    for entry in entries:
+        digest.update(entry.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind")
+    except Exception:  # noqa: BLE001 - any failure means 'unknown', which only costs a rebuild of the index
+        return "unknown"
+
+
+def shard_count(records: int) -> int:
+    return max(1, -(-records // SHARD_SIZE))
+
+
+def _executable() -> str:
     try:
         import pagefind_bin
 
-        executable = pagefind_bin.get_executable()
+        return str(pagefind_bin.get_executable())
     except (ImportError, FileNotFoundError) as exc:
         raise BuildError(f"the Pagefind executable is not installed ({exc}); install the 'pagefind[bin]' package, "
                          "or build with --no-search") from None
-    command = [str(executable), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-               "--force-language", pagefind_language(config), "--quiet"]
+
+
+def _run_pagefind(executable: str, site: Path, bundle: Path, language: str) -> None:
+    command = [executable, "--site", str(site), "--output-path", str(bundle), "--force-language", language, "--quiet"]
+    # Pagefind's heavy part runs on one thread; extra threads only add memory. Shards give the parallelism.
+    env = {**os.environ, "RAYON_NUM_THREADS": "1"}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, check=False, env=env)
     except subprocess.TimeoutExpired:
         raise BuildError(f"Pagefind did not finish indexing within {_TIMEOUT} s") from None
     except OSError as exc:
         raise BuildError(f"Pagefind could not be started: {exc}") from None
-    if done.returncode != 0 or not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
+    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
         raise BuildError("Pagefind failed to index the site (exit status "
                          f"{done.returncode}){': ' + ' / '.join(detail) if detail else ''}")
-    if not canonicalize_bundle(site_dir / BUNDLE_DIR):
+    if not canonicalize_bundle(bundle):
         # The index works either way; only byte-identical rebuilds are lost.
         print("sitegen: warning: this Pagefind version's bundle format is not recognised; "
               "the search index may differ from build to build", file=sys.stderr)
+
+
+def build_search_index(site_dir: Path, entries: Iterable[str], config: SiteConfig, jobs: int = 2) -> int:
+    """Index every record's search entry into Pagefind bundles under site_dir; returns the number of shards."""
+    executable = _executable()
+    language = pagefind_language(config)
+    records = [json.loads(entry) for entry in entries]
+    count = shard_count(len(records))
+    scratch = Path(tempfile.mkdtemp(prefix=".sitegen-search-", dir=site_dir.parent))
+    try:
+        for n in range(count):
+            for entry in records[n * SHARD_SIZE:(n + 1) * SHARD_SIZE]:
+                target = scratch / str(n) / entry["url"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(search_document(entry, language), encoding="utf-8")
+            if not records:
+                (scratch / "0").mkdir()
+                (scratch / "0" / "index.html").write_text("<!doctype html><html><body></body></html>")
+        bundles = [site_dir.joinpath(*PurePosixPath(p).parts) for p in shard_paths(count)]
+        with ThreadPoolExecutor(max_workers=max(1, min(jobs, count))) as pool:
+            list(pool.map(lambda n: _run_pagefind(executable, scratch / str(n), bundles[n], language), range(count)))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return count

@@ -281,13 +281,13 @@ def validate_page(raw: RawRecord) -> tuple[ContentPage | None, list[Diagnostic]]
     return page, []
 
 
-def check_across(records: Iterable[Record], raws: Mapping[str, RawRecord]) -> list[Diagnostic]:
-    """Problems only visible across records: the same id twice."""
+def check_across(records: Iterable[Record], id_positions: Mapping[str, tuple[int, int]]) -> list[Diagnostic]:
+    """Problems only visible across records: the same id twice. id_positions: file -> (line, col) of its id."""
     first: dict[str, Record] = {}
     out: list[Diagnostic] = []
     for record in sorted(records, key=lambda r: r.rel_path):
         if record.id in first:
-            line, col = position_of(raws[record.rel_path].positions, ("id",))
+            line, col = id_positions.get(record.rel_path, (1, 1))
             out.append(Diagnostic(SourcePos(record.rel_path, line, col), "error",
                                   f"the id {record.id} is already used by {first[record.id].rel_path}", "duplicate-id",
                                   "ids are unique and never reused; `sitegen new` mints a fresh one"))

@@ -17,6 +17,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Sequence
 
@@ -27,6 +28,7 @@ from .model import Page, StaticFile
 # Written into every output folder, so that a later build knows the folder is
 # its own to replace and never deletes a folder someone pointed --output at by mistake.
 MARKER = PurePosixPath(".sitegen-output")
+_LOCK_ATTEMPTS = 50  # tries 0.1 s apart
 _MARKER_TEXT = b"This folder is written by 'sitegen build', which replaces all of it on every build.\n"
 
 
@@ -74,11 +76,16 @@ def _safe_relative(out_path: PurePosixPath, source: str) -> PurePosixPath:
     return out_path
 
 
-def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile]) -> None:
-    """Two outputs on one path is an error, never a silent overwrite; so is a path that leaves the output."""
+def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile],
+                     written: Iterable[tuple[str, str]] = ()) -> None:
+    """Two outputs on one path is an error, never a silent overwrite; so is a path that leaves the output.
+
+    written: (output path, source) of files already written into the staging folder.
+    """
     claimed: dict[str, str] = {MARKER.as_posix(): "sitegen's output marker"}
     items = [(p.out_path, p.source or "a generated page") for p in pages]
     items += [(f.out_path, str(f.source)) for f in files]
+    items += [(PurePosixPath(path), source) for path, source in written]
     for out_path, source in items:
         key = _safe_relative(out_path, source).as_posix().casefold()  # one file on case-insensitive disks
         if key in claimed:
@@ -93,10 +100,15 @@ def staging(output_dir: Path) -> Iterator[Path]:
     parent = output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     with open(parent / f".{output_dir.name}.lock", "a+b") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(f"another build is writing {output_dir} right now; try again when it is done") from None
+        # A build killed a moment ago may still be releasing the lock; wait a little before giving up.
+        for attempt in range(_LOCK_ATTEMPTS):
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == _LOCK_ATTEMPTS - 1:
+                    raise BuildError(f"another build is writing {output_dir} right now; try again when it is done") from None
+                time.sleep(0.1)
         _recover(output_dir)
         stage = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
         umask = os.umask(0)
@@ -122,29 +134,57 @@ def _recover(output_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_files(stage: Path, pages: Iterable[Page], files: Iterable[StaticFile]) -> int:
-    """Write pages and copy files into the staging folder; returns how many files were written."""
-    count = 0
+def _target(root: Path, out_path: PurePosixPath, source: str) -> Path:
+    dest = root.joinpath(*_safe_relative(out_path, source).parts)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.resolve().is_relative_to(root):
+        raise BuildError(f"{source} would be written outside the output folder")
+    return dest
+
+
+def write_pages(stage: Path, pages: Iterable[Page]) -> int:
+    """Write pages into the staging folder, never over an existing file; returns how many."""
     root = stage.resolve()
-
-    def target(out_path: PurePosixPath, source: str) -> Path:
-        dest = root.joinpath(*_safe_relative(out_path, source).parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.resolve().is_relative_to(root):
-            raise BuildError(f"{source} would be written outside the output folder")
-        return dest
-
+    count = 0
     for page in pages:
-        with open(target(page.out_path, page.source), "xb") as handle:  # "x": never overwrite a page
+        with open(_target(root, page.out_path, page.source), "xb") as handle:  # "x": never overwrite a page
             handle.write(page.content)
         count += 1
+    return count
+
+
+def write_files(stage: Path, pages: Iterable[Page], files: Iterable[StaticFile]) -> int:
+    """Write pages and copy files into the staging folder, then the marker; returns how many files were written."""
+    count = write_pages(stage, pages)
+    root = stage.resolve()
     for file in files:
-        dest = target(file.out_path, str(file.source))
+        dest = _target(root, file.out_path, str(file.source))
         if dest.exists():
             raise BuildError(f"two outputs claim {file.out_path.as_posix()}")
         shutil.copyfile(file.source, dest)  # bytes only: no timestamps or modes, so rebuilds are identical
         count += 1
     (root / MARKER).write_bytes(_MARKER_TEXT)
+    return count
+
+
+def link_previous(stage: Path, previous: Path, paths: Iterable[str]) -> int:
+    """Hard-link unchanged files from the previous output into the staging folder; returns how many.
+
+    The previous output is never written to (every build writes new files in a
+    new folder), so sharing its files is safe, and far cheaper than writing
+    them again. A file that cannot be linked is reported, and the caller renders it.
+    """
+    root = stage.resolve()
+    count = 0
+    made: set[Path] = set()
+    for rel in paths:
+        out_path = PurePosixPath(rel)
+        dest = root.joinpath(*_safe_relative(out_path, rel).parts)
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.add(dest.parent)
+        os.link(previous.joinpath(*out_path.parts), dest)
+        count += 1
     return count
 
 

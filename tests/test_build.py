@@ -317,7 +317,7 @@ def test_build_command_prints_progress_and_a_summary(make_site, tmp_path):
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert "rendering records: 4/4" in lines  # plain lines when stderr is not a terminal
-    assert "indexing with Pagefind" in lines
+    assert "indexing 4 record(s) with Pagefind" in lines
     assert any(line.startswith("wrote ") and line.endswith(" files") for line in lines)
     assert any(line.startswith(f"built 4 record(s), 25 page(s), 0 warning(s) into {out} in ") for line in lines)
     assert "\r" not in done.stderr
@@ -337,7 +337,9 @@ def test_build_with_content_errors_exits_1(make_site, tmp_path):
     site = make_site({"content/records/rec.md": record_with("review_score: 7.5", "review_score: 70")})
     done = run_cli("build", "--root", str(site), "--output", str(tmp_path / "out"))
     assert done.returncode == 1
-    assert done.stderr.splitlines()[0].startswith("content/records/rec.md:11:15: error:")
+    lines = done.stderr.splitlines()
+    assert any(line.startswith("content/records/rec.md:11:15: error:") for line in lines)
+    assert lines[-1] == "sitegen: 1 error(s), 0 warning(s); nothing was published"
     assert not (tmp_path / "out").exists()
 
 

@@ -25,6 +25,7 @@ from sitegen.model import Record
 from sitegen.pipeline import check
 from sitegen.render import (RECORD_IDS, artifact_out_path, badges_for, context_for_index, context_for_record,
                             render_record, site_info, template_env)
+from sitegen.outputs import record_outputs
 from sitegen.search import script_json, search_data_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -315,8 +316,8 @@ def test_search_data_holds_each_record_for_the_offline_search(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD})
     result = records_of(site)
     config = load_config(site)
-    rendered = render_record(result.records[0], config, site_info(config, result.pages))
-    page = search_data_page(result.records, rendered, config)
+    _, entry_json = record_outputs(result.records[0], config, site_info(config, result.pages))
+    page = search_data_page([entry_json])
     match = re.fullmatch(r"/\*[^\n]*\*/\nwindow\.SITEGEN_SEARCH_DATA = (.*);\n", page.content.decode(), re.S)
     assert match
     entry = json.loads(match.group(1))["records"][0]
@@ -324,9 +325,9 @@ def test_search_data_holds_each_record_for_the_offline_search(make_site):
         "level": "L2", "gate": "unverified", "tier": "watchlist", "status": "current", "language": "en"}
     assert "The body of the report." in entry["text"] and "The second claim." in entry["text"]
     assert "An abstract with emphasis." in entry["text"] and "*" not in entry["text"]
-    # The same words Pagefind indexes: labels, headings and notes are left out of both.
+    # Record text only: the page's labels and explanations are not what a reader searches for.
     assert "Paper level" not in entry["text"] and "Descriptive public" not in entry["text"]
-    assert "L2 · Source-grounded claims" in entry["text"] and "Verification level:" not in entry["text"]
+    assert entry["badges"][0] == "L2 · Source-grounded claims" and "Verification level:" not in entry["text"]
 
 
 def _luminance(colour: str) -> float:

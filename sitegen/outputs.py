@@ -1,0 +1,30 @@
+"""Everything one record produces, in one place: the per-record half of the render stage.
+
+Each record gives its page, its manifest, its citation files and its badge,
+plus its entry in the search data. The site-wide pages (index, browse pages,
+feeds, records.json) are made afterwards from all records together.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from .cite import cite_files
+from .config import SiteConfig
+from .model import Page, Record
+from .render import SiteInfo, context_for_record, manifest_page, render_template, template_env
+from .search import script_json, search_entry
+from .svgbadge import badge_files
+
+
+def record_outputs(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[tuple[Page, ...], str]:
+    """The record's output files and its search entry (script-safe JSON)."""
+    context = context_for_record(record, config, site)
+    html = render_template(template_env(config.layouts_dir), "record.html", context)
+    pages = (
+        Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path),
+        manifest_page(record),
+        *cite_files([record], config),
+        *badge_files([record], config),
+    )
+    return pages, script_json(search_entry(record, context["body_text"], config))

@@ -1,0 +1,134 @@
+"""Per-record work, run in worker processes: read, validate, render, write.
+
+A record is a pure function of its file, the configuration and the
+templates, so records are handed out in chunks to a process pool and each
+worker writes its records' pages straight into the staging folder. Only
+small results travel back: diagnostics, the validated record, the paths
+written and the record's search entry. One record never waits for another;
+the checks across records run afterwards in the main process.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .config import SiteConfig
+from .load import SourceFile, load_record
+from .model import Diagnostic, RecordOutcome
+from .schema import position_of
+from .validate import validate_record
+
+# Below this many records a pool costs more than it saves.
+_PARALLEL_FROM = 64
+_CHUNK = 48
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """What a worker needs to render and write records; None fields mean check only."""
+
+    site: object  # render.SiteInfo
+    stage: Path
+
+
+def fingerprint(path: Path) -> tuple[int, int, int]:
+    """(size, mtime_ns, inode): changes whenever the file's bytes are replaced or edited."""
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _artifact_fingerprint(record_fields: dict, config: SiteConfig) -> tuple:
+    artifact = record_fields.get("gate", {}).get("artifact") or {}
+    if "path" not in artifact:
+        return ()
+    path = config.content_dir.joinpath(*artifact["path"].split("/"))
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (artifact["path"], -1, -1)
+    return (artifact["path"], st.st_size, st.st_mtime_ns)
+
+
+def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -> RecordOutcome:
+    """Load and validate one record; with a job, also render it and write its pages."""
+    try:
+        stamp = fingerprint(source.path)
+    except OSError:
+        stamp = (-1, -1, -1)
+    raw = load_record(source, config.limits)
+    if isinstance(raw, Diagnostic):
+        return RecordOutcome(source.rel, stamp, None, (raw,), None)
+    record, problems = validate_record(raw, config)
+    id_pos = position_of(raw.positions, ("id",)) if ("id",) in raw.positions else None
+    artifact = _artifact_fingerprint(record.fields, config) if record is not None else ()
+    if record is None or job is None:
+        return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos, artifact_fingerprint=artifact)
+    from .outputs import record_outputs  # rendering is only imported where it is used
+    from .write import write_pages
+
+    pages, search = record_outputs(record, config, job.site)
+    write_pages(job.stage, pages)
+    return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos,
+                         tuple(p.out_path.as_posix() for p in pages), search, artifact)
+
+
+# Worker processes receive the configuration once, when they start, not with every chunk.
+_worker_state: tuple[SiteConfig, RenderJob | None] | None = None
+
+
+def _init_worker(config: SiteConfig, job: RenderJob | None) -> None:
+    global _worker_state  # noqa: PLW0603 - per-process state of a pool worker, set once at its start
+    _worker_state = (config, job)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies (even by kill -9).
+
+    Otherwise a killed build's workers would go on writing into its staging
+    folder and hold its lock, and the next build would have to wait for them.
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before the request took effect
+            os._exit(1)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _process_chunk(chunk: Sequence[SourceFile]) -> list[RecordOutcome]:
+    assert _worker_state is not None
+    config, job = _worker_state
+    return [process_one(source, config, job) for source in chunk]
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def process_records(sources: Sequence[SourceFile], config: SiteConfig, job: RenderJob | None,
+                    jobs: int = 0) -> Iterator[RecordOutcome]:
+    """Every source processed, in the order given; in a process pool when there are many."""
+    workers = jobs or default_jobs()
+    if workers <= 1 or len(sources) < _PARALLEL_FROM:
+        for source in sources:
+            yield process_one(source, config, job)
+        return
+    chunks = [sources[i:i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, job)) as pool:
+        for outcomes in pool.map(_process_chunk, chunks):
+            yield from outcomes
+
