@@ -56,9 +56,16 @@
 
   function loadPagefind() {
     var url = new URL(form.dataset.pagefind, document.baseURI).href;
+    /* A large registry's index comes in shards (bundles of a few hundred records each): merge them all. */
+    var shards = (form.dataset.pagefindShards || "").split(" ").filter(Boolean).map(function (path) {
+      return new URL(path, document.baseURI).href;
+    });
     return import(url).then(function (pagefind) {
       return Promise.resolve(pagefind.options({ baseUrl: siteRoot, excerptLength: 28 }))
         .then(function () { return pagefind.init ? pagefind.init() : null; })
+        .then(function () {
+          return Promise.all(shards.map(function (shard) { return pagefind.mergeIndex(shard, { baseUrl: siteRoot }); }));
+        })
         .then(function () {
           return {
             name: "pagefind",
@@ -73,9 +80,19 @@
                 return Promise.all(found.results.map(function (r) { return r.data(); }));
               }).then(function (data) {
                 if (!data) return null;
-                return data.map(function (d) {
+                var results = data.map(function (d) {
                   return { url: siteRelative(d.url), excerpt: segmentsFromHtml(d.excerpt) };
                 });
+                /* Merged shards come back ordered by relevance, whatever the sort asked for:
+                   order by the cards' own values, the same the offline engine sorts by. */
+                if (sort && shards.length) {
+                  results.sort(function (a, b) {
+                    var ca = byUrl.get(a.url), cb = byUrl.get(b.url);
+                    if (!ca || !cb) return ca ? -1 : cb ? 1 : 0;
+                    return compareValues(cardValues(ca), cardValues(cb), sort);
+                  });
+                }
+                return results;
               });
             }
           };

@@ -19,7 +19,7 @@ from .harvest import harvest_files
 from .load import SourceFile, discover_pages, discover_records, load_record
 from .model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
 from .render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
-from .search import build_search_index, search_data_page, search_key
+from .search import build_search_index, search_data_page, search_key, shard_count, shard_paths
 from .validate import check_across, validate_page
 from .workers import RenderJob, default_jobs, fingerprint, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
@@ -119,7 +119,8 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     Returns how many files the output holds and how many of them are HTML pages.
     """
     records = result.records
-    shared: list[Page] = [render_index(records, config, site), *(render_page(p, config, site) for p in result.pages),
+    shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
+    shared: list[Page] = [render_index(records, config, site, shards), *(render_page(p, config, site) for p in result.pages),
                           *contract_pages(), *browse_pages(records, config, site), not_found_page(config, site),
                           *feed_files(records, config, site.build_date)]
     by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
@@ -137,7 +138,7 @@ def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteCon
                  progress: "Progress") -> None:
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
     entries = [o.search for o in sorted(outcomes, key=lambda o: o.rel_path) if o.record is not None]
-    key = search_key(entries)
+    key = search_key(entries, config)
     previous = cache.reusable_search(key, config)
     if previous is not None:
         link_previous(stage, config.output_dir, previous)

@@ -324,8 +324,9 @@ def index_order(records: Iterable[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (-r.submitted.toordinal(), r.title.casefold(), r.slug))
 
 
-def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
-    """The index: every record as a card, and the filter choices with their counts."""
+def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
+                      search_shards: Sequence[str] = ()) -> dict[str, Any]:
+    """The index: every record as a card, the filter choices with their counts, and the extra search bundles."""
     cards = [_card(r, config) for r in index_order(records)]
 
     def options(key: str, labels: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -338,6 +339,7 @@ def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteI
     return {
         "site": site,
         "page": page_head(site.title, site.description, "index.html", site, ""),
+        "search_shards": " ".join(f"{path}/" for path in search_shards),
         "cards": cards,
         "filters": [
             {"key": "level", "label": "Verification level",
@@ -375,9 +377,10 @@ def manifest_page(record: Record) -> Page:
     return Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path)
 
 
-def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> Page:
-    """The index page listing every record."""
-    html = render_template(template_env(config.layouts_dir), "index.html", context_for_index(records, config, site))
+def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = ()) -> Page:
+    """The index page listing every record; search_shards are the Pagefind bundles merged into the main one."""
+    context = context_for_index(records, config, site, search_shards)
+    html = render_template(template_env(config.layouts_dir), "index.html", context)
     return Page(PurePosixPath("index.html"), html.encode("utf-8"), "the record index")
 
 

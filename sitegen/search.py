@@ -10,7 +10,7 @@ Pagefind does not read the record pages. It reads one small search document
 per record, written to a temporary folder: the words to index and the
 filters, sorts and metadata as data-pagefind-* attributes, all from
 validated values. That is less to parse than the full pages, and it lets the
-index be built in shards of at most SHARD_SIZE records, run side by side,
+index be built in shards of at most limits.search_shard_size records, run side by side,
 each a bundle of its own that the page merges (Pagefind's mergeIndex). The
 shards bound Pagefind's memory, which otherwise grows by about half a
 megabyte per page.
@@ -41,7 +41,6 @@ SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"
 BUNDLE_DIR = "pagefind"
 SHARDS_DIR = "pagefind-shards"
-SHARD_SIZE = 700  # records per Pagefind run; two runs side by side stay under 1 GiB
 _TIMEOUT = 1800  # seconds for one shard
 
 
@@ -125,9 +124,10 @@ def shard_paths(count: int) -> list[str]:
     return [BUNDLE_DIR] + [f"{SHARDS_DIR}/{n}" for n in range(1, count)]
 
 
-def search_key(entries: Iterable[str]) -> str:
-    """What the bundles are a function of: the entries, the shard size and the Pagefind version."""
-    digest = hashlib.sha256(f"search-1 {SHARD_SIZE} {_pagefind_version()}\n".encode())
+def search_key(entries: Iterable[str], config: SiteConfig) -> str:
+    """What the bundles are a function of: the entries, the language, the shard size and the Pagefind version."""
+    digest = hashlib.sha256(f"search-1 {config.limits.search_shard_size} {pagefind_language(config)} "
+                            f"{_pagefind_version()}\n".encode())
     for entry in entries:
         digest.update(entry.encode("utf-8") + b"\n")
     return digest.hexdigest()
@@ -142,8 +142,9 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-def shard_count(records: int) -> int:
-    return max(1, -(-records // SHARD_SIZE))
+def shard_count(records: int, config: SiteConfig) -> int:
+    """How many Pagefind bundles a site of this many records gets."""
+    return max(1, -(-records // config.limits.search_shard_size))
 
 
 def _executable() -> str:
@@ -181,11 +182,12 @@ def build_search_index(site_dir: Path, entries: Iterable[str], config: SiteConfi
     executable = _executable()
     language = pagefind_language(config)
     records = [json.loads(entry) for entry in entries]
-    count = shard_count(len(records))
+    size = config.limits.search_shard_size
+    count = shard_count(len(records), config)
     scratch = Path(tempfile.mkdtemp(prefix=".sitegen-search-", dir=site_dir.parent))
     try:
         for n in range(count):
-            for entry in records[n * SHARD_SIZE:(n + 1) * SHARD_SIZE]:
+            for entry in records[n * size:(n + 1) * size]:
                 target = scratch / str(n) / entry["url"]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(search_document(entry, language), encoding="utf-8")

@@ -234,3 +234,27 @@ def test_without_a_search_index_http_uses_the_offline_search_quietly(tmp_path):
         assert search(page, "quokka") == [QUOKKA]
         assert page.get_attribute("#finder", "data-engine") == "offline"
         assert errors == [] and failed == []
+
+
+def test_a_sharded_index_searches_filters_and_sorts_like_one_index(tmp_path):
+    """With one record per Pagefind bundle, the page merges four bundles and readers see the same results."""
+    site = tmp_path / "site"
+    shutil.copytree(BASIC, site)
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, site / folder)
+    config_text = (site / "site.yaml").read_text() if (site / "site.yaml").exists() else ""
+    (site / "site.yaml").write_text(config_text + "\nlimits:\n  search_shard_size: 1\n")
+    out = tmp_path / "www"
+    assert build(load_config(site, output_dir=out), search=True).ok
+    assert sorted(p.name for p in (out / "pagefind-shards").iterdir()) == ["1", "2", "3"]
+    with serve_folder(out) as base, browser_page() as (page, errors):
+        page.goto(base + "index.html")
+        ready(page)
+        assert search(page, "quokka") == [QUOKKA]
+        assert page.get_attribute("#finder", "data-engine") == "pagefind"
+        assert sorted(search(page, "transfer")) == sorted([QUOKKA, RETRACTED, PENDING])
+        assert choose(page, "#finder-gate", "verified") == [QUOKKA]
+        page.select_option("#finder-gate", "")
+        assert choose(page, "#finder-sort", "score-desc") == [QUOKKA, RETRACTED, PENDING]
+        assert choose(page, "#finder-sort", "date-asc") == [RETRACTED, PENDING, QUOKKA]
+        assert errors == []
