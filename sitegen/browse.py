@@ -18,10 +18,12 @@ from pathlib import PurePosixPath
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from .badges import GUIDE_ANCHORS, badges_for, browse_path, filter_values
+from markupsafe import Markup
+
+from .badges import GUIDE_ANCHORS, browse_path, filter_values
 from .config import SiteConfig
 from .model import Page, Record
-from .render import SiteInfo, format_score, index_order, page_head, render_template, template_env
+from .render import SiteInfo, index_order, page_head, record_cards, render_template, template_env
 
 BROWSE_INDEX = "browse/index.html"
 
@@ -63,10 +65,8 @@ def _values(facet: Facet, codes: Sequence[Mapping[str, str]], config: SiteConfig
             for code, meta in facet.labels(config).items()]
 
 
-def _entry(record: Record, config: SiteConfig) -> dict[str, Any]:
-    return {"url": record.url, "id": record.id, "title": record.title, "lang": record.language,
-            "submitted": record.submitted, "score": format_score(record.fields.get("review_score")),
-            "badges": badges_for(record, config), "codes": filter_values(record)}
+def _entry(record: Record, card: str) -> dict[str, Any]:
+    return {"html": Markup(card), "codes": filter_values(record)}
 
 
 def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
@@ -95,11 +95,13 @@ def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence
     }
 
 
-def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> list[Page]:
-    """browse/index.html and one page per value of each facet."""
+def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
+                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
+    """browse/index.html and one page per value of each facet; cards_html as for the index (render.record_cards)."""
     env = template_env(config.layouts_dir)
     index = context_for_browse_index(records, config, site)
-    entries = [_entry(r, config) for r in index_order(records)]  # once each, though every record is on four pages
+    entries = [_entry(r, (cards_html[r.url] if cards_html else record_cards(r, config, site))[1])
+               for r in index_order(records)]  # once each, though every record is on four pages
     pages = [Page(PurePosixPath(BROWSE_INDEX), render_template(env, "browse-index.html", index).encode("utf-8"),
                   "the browse pages")]
     for facet, facet_context in zip(FACETS, index["facets"]):

@@ -182,4 +182,5 @@ class RecordOutcome:
     id_pos: tuple[int, int] | None = None  # where the id is written, for cross-record messages
     outputs: tuple[str, ...] = ()  # output paths written for this record, relative to the output folder
     search: str = ""  # the record's entry in the offline search data, as script-safe JSON
+    cards: tuple[str, str] = ("", "")  # its card on the index and on the browse pages, as HTML
     artifact_fingerprint: tuple = ()  # the local artifact's (path, size, mtime_ns), which validation read

@@ -12,13 +12,13 @@ from pathlib import PurePosixPath
 from .cite import cite_files
 from .config import SiteConfig
 from .model import Page, Record
-from .render import SiteInfo, context_for_record, manifest_page, render_template, template_env
+from .render import SiteInfo, context_for_record, manifest_page, record_cards, render_template, template_env
 from .search import script_json, search_entry
 from .svgbadge import badge_files
 
 
-def record_outputs(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[tuple[Page, ...], str]:
-    """The record's output files and its search entry (script-safe JSON)."""
+def record_outputs(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[tuple[Page, ...], str, tuple[str, str]]:
+    """The record's output files, its search entry (script-safe JSON) and its cards for the site-wide pages."""
     context = context_for_record(record, config, site)
     html = render_template(template_env(config.layouts_dir), "record.html", context)
     pages = (
@@ -27,4 +27,4 @@ def record_outputs(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[
         *cite_files([record], config),
         *badge_files([record], config),
     )
-    return pages, script_json(search_entry(record, context["body_text"], config))
+    return pages, script_json(search_entry(record, context["body_text"], config)), record_cards(record, config, site)

@@ -319,15 +319,39 @@ def _card(record: Record, config: SiteConfig) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4)
+def _card_macros(layouts_dir: Path) -> Any:
+    return template_env(layouts_dir).get_template("partials/cards.html").module
+
+
+def record_cards(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[str, str]:
+    """The record's card on the index and on the browse pages, as HTML.
+
+    Made once per record (in the worker that renders the record, and kept in
+    the build cache), so the site-wide pages only join finished cards.
+    """
+    macros = _card_macros(config.layouts_dir)
+    card = _card(record, config)
+    try:
+        return str(macros.index_card(card, site)), str(macros.browse_card(card, site))
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"layouts/partials/cards.html: {exc}") from None
+
+
 def index_order(records: Iterable[Record]) -> list[Record]:
     """Newest first; ties by title, then slug, so the order never depends on the file system."""
     return sorted(records, key=lambda r: (-r.submitted.toordinal(), r.title.casefold(), r.slug))
 
 
 def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
-                      search_shards: Sequence[str] = ()) -> dict[str, Any]:
-    """The index: every record as a card, the filter choices with their counts, and the extra search bundles."""
-    cards = [_card(r, config) for r in index_order(records)]
+                      search_shards: Sequence[str] = (), cards_html: Mapping[str, tuple[str, str]] | None = None,
+                      ) -> dict[str, Any]:
+    """The index: every record as a card, the filter choices with their counts, and the extra search bundles.
+
+    cards_html maps a record's url to its cards (record_cards), when they were made already.
+    """
+    cards = [{"html": Markup((cards_html[r.url] if cards_html else record_cards(r, config, site))[0]),
+              "filters": filter_values(r)} for r in index_order(records)]
 
     def options(key: str, labels: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
@@ -377,9 +401,10 @@ def manifest_page(record: Record) -> Page:
     return Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path)
 
 
-def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = ()) -> Page:
+def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = (),
+                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> Page:
     """The index page listing every record; search_shards are the Pagefind bundles merged into the main one."""
-    context = context_for_index(records, config, site, search_shards)
+    context = context_for_index(records, config, site, search_shards, cards_html)
     html = render_template(template_env(config.layouts_dir), "index.html", context)
     return Page(PurePosixPath("index.html"), html.encode("utf-8"), "the record index")
 

@@ -70,10 +70,10 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     from .outputs import record_outputs  # rendering is only imported where it is used
     from .write import write_pages
 
-    pages, search = record_outputs(record, config, job.site)
+    pages, search, cards = record_outputs(record, config, job.site)
     write_pages(job.stage, pages)
     return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos,
-                         tuple(p.out_path.as_posix() for p in pages), search, artifact)
+                         tuple(p.out_path.as_posix() for p in pages), search, cards, artifact)
 
 
 # Worker processes receive the configuration once, when they start, not with every chunk.

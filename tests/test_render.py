@@ -264,7 +264,8 @@ def test_index_counts_come_from_the_records(make_site):
     context = context_for_index(result.records, config, site_info(config, result.pages))
     gate = next(f for f in context["filters"] if f["key"] == "gate")
     assert {o["value"]: o["count"] for o in gate["options"]} == {"verified": 0, "unverified": 1, "failed": 0, "pending": 1}
-    assert [c["id"] for c in context["cards"]] == ["SRCH:0000AAAA", "SRCH:0000BBBB"]
+    assert ["SRCH:0000AAAA" in c["html"] for c in context["cards"]] == [True, False]
+    assert ["SRCH:0000BBBB" in c["html"] for c in context["cards"]] == [False, True]
 
 
 def test_record_context_uses_the_configured_labels(make_site):
@@ -316,7 +317,7 @@ def test_search_data_holds_each_record_for_the_offline_search(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD})
     result = records_of(site)
     config = load_config(site)
-    _, entry_json = record_outputs(result.records[0], config, site_info(config, result.pages))
+    _, entry_json, _ = record_outputs(result.records[0], config, site_info(config, result.pages))
     page = search_data_page([entry_json])
     match = re.fullmatch(r"/\*[^\n]*\*/\nwindow\.SITEGEN_SEARCH_DATA = (.*);\n", page.content.decode(), re.S)
     assert match
