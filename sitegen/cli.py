@@ -57,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--base", metavar="REF",
                        help="also check that the change since git revision REF only appends corrections (e.g. origin/main)")
+    serve = sub.add_parser("serve", help="preview the site: build, serve, rebuild on every save and reload the browser",
+                           description="Build the site, serve it over HTTP, watch content, layouts, assets and site.yaml, "
+                                       "rebuild on every change and reload the open pages. Errors are shown over the page "
+                                       "while the last good site stays served.")
+    _site_options(serve)
+    serve.add_argument("--output", "-o", type=Path, metavar="DIR", help="the output folder (default: ROOT/public)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default: 127.0.0.1, only this computer)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on; 0 picks a free one (default: 8000)")
+    serve.add_argument("--no-search", action="store_true", help="skip the Pagefind index (the offline search still works)")
     _workflow_parsers(sub)
     return parser
 
@@ -212,7 +222,44 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "correct": cmd_correct, "diff": cmd_diff,
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .preview import Preview
+    from .serve import LiveState, make_server, print_ready, run_server, server_url
+    from .watch import watch
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"the port must be a number from 0 to 65535 (found {args.port})")
+    config = _load(args, output_dir=args.output)
+    state = LiveState()
+    # Take the port before building, so a port in use is reported at once.
+    server = make_server(config.output_dir, args.host, args.port, state)
+    preview = Preview(config, search=not args.no_search, on_partial=lambda: state.publish(None))
+    state.publish(preview.rebuild_all())
+
+    def on_batch(changes: list) -> None:
+        started = time.perf_counter()
+        names = ", ".join(sorted({config.rel(c.path) for c in changes}))
+        problems = preview.update(changes)
+        if problems:
+            _print_diagnostics(problems, "text")
+            print(f"sitegen: {names}: {sum(1 for d in problems if d.level == 'error')} error(s); "
+                  "still serving the last good build", file=sys.stderr)
+        else:
+            print(f"rebuilt after a change to {names} in {(time.perf_counter() - started) * 1000:.0f} ms", file=sys.stderr)
+        state.publish(problems)
+
+    observer = watch(config, on_batch)
+    try:
+        print_ready(server_url(server, args.host), args.host)
+        run_server(server, state)
+    except KeyboardInterrupt:
+        print("\nstopped", file=sys.stderr)
+    finally:
+        observer.stop()
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "correct": cmd_correct, "diff": cmd_diff,
             "schemas": cmd_schemas}
 
 

@@ -146,6 +146,8 @@ class BuildResult:
     warnings: int = 0
     elapsed: float = 0.0  # seconds
     indexed: bool = False  # whether the Pagefind index was built
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # every problem found
+    outcomes: tuple["RecordOutcome", ...] = field(default=(), repr=False)  # per record, for the live preview
 
 
 @dataclass(frozen=True, slots=True)

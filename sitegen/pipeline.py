@@ -75,7 +75,8 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
         if errors or (strict and warnings):
             print(f"sitegen: {errors} error(s), {warnings} warning(s)" + (" (warnings are fatal with --strict)" if not errors
                   else "") + "; nothing was published", file=sys.stderr)
-            return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started)
+            return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started,
+                               diagnostics=result.diagnostics)
         written, html_pages = write_site_pages(stage, result, outcomes, config, site)
         progress.say(f"wrote {written} files")
         if search:
@@ -87,7 +88,8 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
     return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written,
-                       warnings=warnings, elapsed=elapsed, indexed=search)
+                       warnings=warnings, elapsed=elapsed, indexed=search, diagnostics=result.diagnostics,
+                       outcomes=tuple(outcomes))
 
 
 def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,

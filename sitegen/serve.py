@@ -136,12 +136,14 @@ def make_server(folder: Path, host: str, port: int, state: LiveState) -> http.se
     return server
 
 
-def run_server(folder: Path, host: str, port: int, state: LiveState, on_ready: Callable[[str], None]) -> None:
-    """Serve until Ctrl-C."""
-    server = make_server(folder, host, port, state)
-    actual = server.server_address[1]
+def server_url(server: http.server.ThreadingHTTPServer, host: str) -> str:
+    """The address a browser opens, with the port actually bound (for --port 0)."""
     shown = f"[{host}]" if ":" in host else host
-    on_ready(f"http://{shown}:{actual}/")
+    return f"http://{shown}:{server.server_address[1]}/"
+
+
+def run_server(server: http.server.ThreadingHTTPServer, state: LiveState) -> None:
+    """Serve until Ctrl-C."""
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
