@@ -244,3 +244,18 @@ def test_read_only_output_parent_leaves_the_previous_output(make_site, tmp_path)
     assert done.returncode != 0, done.stderr
     assert "Traceback" not in done.stderr and "sitegen:" in done.stderr
     assert _tree(out) == before
+
+
+def test_text_aimed_at_pagefind_attributes_stays_text():
+    """The search document Pagefind reads: filters, sorts and metadata come from validated codes only."""
+    from sitegen.search import search_document
+
+    hostile = '" data-pagefind-filter="tier:doi-grade" x="<b data-pagefind-meta="title:pwned">'
+    entry = {"id": "SRCH:BADBAD01", "title": hostile, "date": "2026-07-01", "score": None, "text": hostile + " body",
+             "filters": {"level": "L2", "gate": "verified", "tier": "watchlist", "status": "current", "language": "en"}}
+    document = html5lib.parse(search_document(entry, "en"), treebuilder="etree", namespaceHTMLElements=False)
+    filters = sorted(e.get("data-pagefind-filter") for e in document.iter() if e.get("data-pagefind-filter"))
+    metas = sorted(e.get("data-pagefind-meta") for e in document.iter() if e.get("data-pagefind-meta"))
+    assert filters == ["gate:verified", "language:en", "level:L2", "status:current", "tier:watchlist"]
+    assert metas == ["date:2026-07-01", "id:SRCH:BADBAD01", "title"]
+    assert hostile in "".join(document.find(".//main").itertext())
