@@ -10,6 +10,7 @@ the checks across records run afterwards in the main process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
 
     pages, search, cards = record_outputs(record, config, job.site)
     write_pages(job.stage, pages)
+    # The body is rendered and written; the site-wide pages never read it, so it does not travel back or into the cache.
+    record = dataclasses.replace(record, body_md="")
     return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos,
                          tuple(p.out_path.as_posix() for p in pages), search, cards, artifact)
 
