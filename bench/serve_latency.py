@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,6 +44,7 @@ def measure(n: int, edits: int, gap: float, search: bool) -> list[float]:
         args = [sys.executable, "-m", "sitegen", "serve", "--root", str(site), "--port", "0"]
         if not search:
             args.append("--no-search")
+        log = open(work / "serve.log", "w")
         server = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=REPO)
         try:
             url = None
@@ -52,14 +54,19 @@ def measure(n: int, edits: int, gap: float, search: bool) -> list[float]:
                     raise SystemExit("the server stopped before it was ready")
                 found = re.search(r"serving the site at (http://\S+)", line)
                 url = found.group(1) if found else None
+            # Keep draining the server's messages (its warnings on every rebuild), or it blocks once the pipe is full.
+            threading.Thread(target=lambda: [log.write(line) for line in server.stderr], daemon=True).start()
             time.sleep(gap)  # let the first search index finish
             figures = []
             with browser_page() as (page, _errors):
                 page.goto(url + "records/" + record.stem + ".html")
+                title = page.text_content("h1")
+                anchor = title.split()[0]  # the title's first word, wherever YAML put it (plain, quoted, folded)
                 for i in range(edits):
                     text = record.read_text(encoding="utf-8")
                     marker = f"Edit{i}x"
-                    new = re.sub(r"^title: (>-\n  )?", lambda m: m.group(0) + marker + " ", text, count=1, flags=re.M)
+                    head, rest = text.split("\ntitle:", 1)
+                    new = head + "\ntitle:" + rest.replace(anchor, f"{marker} {anchor}", 1)
                     started = time.perf_counter()
                     record.write_text(new, encoding="utf-8")
                     page.wait_for_function(f"() => document.querySelector('h1').textContent.includes('{marker}')",

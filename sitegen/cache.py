@@ -149,3 +149,54 @@ class BuildCache:
         temp = target.with_name(target.name + ".tmp")
         temp.write_bytes(FORMAT + hashlib.sha256(body).digest() + body)
         os.replace(temp, target)  # a reader never sees half a cache
+
+
+# -- the whole site at once: a build with nothing to do ----------------------------------------
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """(size, mtime_ns, inode) of every file under folder, by relative path."""
+    out: dict[str, tuple[int, int, int]] = {}
+    if not folder.is_dir():
+        return out
+    base = len(str(folder)) + 1
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            out[path[base:]] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def inputs_fingerprint(config: SiteConfig, env: str) -> str:
+    """Everything a build reads: the environment key and the stamps of every content and asset file."""
+    digest = hashlib.sha256(env.encode())
+    for folder in (config.content_dir, config.assets_dir):
+        digest.update(repr(sorted(_stamps(folder).items())).encode())
+    return digest.hexdigest()
+
+
+def state_path(config: SiteConfig) -> Path:
+    return config.output_dir.parent / f".{config.output_dir.name}.state"
+
+
+def up_to_date(config: SiteConfig, fingerprint: str) -> tuple | None:
+    """The previous build's diagnostics when its inputs and its published output are exactly as they were."""
+    try:
+        data = pickle.loads(state_path(config).read_bytes())
+        if data["format"] != FORMAT or data["inputs"] != fingerprint:
+            return None
+        if _stamps(config.output_dir) != data["output"]:
+            return None  # the output was changed or replaced since
+        return data["diagnostics"], data["result"]
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def remember_state(config: SiteConfig, fingerprint: str, diagnostics: tuple, result: object) -> None:
+    """Note what this build read and what it published, for the next build's up_to_date."""
+    data = {"format": FORMAT, "inputs": fingerprint, "output": _stamps(config.output_dir),
+            "diagnostics": diagnostics, "result": result}
+    target = state_path(config)
+    temp = target.with_name(target.name + ".tmp")
+    temp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temp, target)

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence, TextIO
 
 from .browse import browse_pages, not_found_page
-from .cache import BuildCache, environment_key
+from .cache import BuildCache, environment_key, inputs_fingerprint, remember_state, up_to_date
 from .config import SiteConfig
 from .errors import BuildError, format_text
 from .feeds import feed_files
@@ -58,13 +58,22 @@ def collect(outcomes: Sequence[RecordOutcome], diagnostics: list[Diagnostic], pa
 
 
 def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs: int = 0,
-          use_cache: bool = True) -> BuildResult:
-    """Check, render and write everything into a staging folder, index it, and publish it only when complete."""
+          use_cache: bool = True, need_outcomes: bool = False) -> BuildResult:
+    """Check, render and write everything into a staging folder, index it, and publish it only when complete.
+
+    need_outcomes: the caller (the live preview) needs every record's outcome, so a build
+    with nothing to do must still load them.
+    """
     started, progress = time.perf_counter(), Progress(sys.stderr)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
     pages, page_problems = load_pages(config)
     site = site_info(config, pages, source_date(), search_index=search)
-    cache = BuildCache.load(config, environment_key(config, site, search)) if use_cache else BuildCache("")
+    env = environment_key(config, site, search)
+    inputs = inputs_fingerprint(config, env) if use_cache else ""
+    previous = up_to_date(config, inputs) if use_cache and not need_outcomes else None
+    if previous is not None:
+        return _nothing_to_do(config, previous, strict, started)
+    cache = BuildCache.load(config, env) if use_cache else BuildCache("")
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
         sources, diagnostics = discover_records(config)
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
@@ -82,14 +91,32 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
         if search:
             index_search(stage, outcomes, config, cache, jobs, progress)
         publish(stage, config.output_dir)
+    elapsed = time.perf_counter() - started
     if use_cache:
         cache.save(config, outcomes)
-    elapsed = time.perf_counter() - started
+        remember_state(config, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
     return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written,
                        warnings=warnings, elapsed=elapsed, indexed=search, diagnostics=result.diagnostics,
                        outcomes=tuple(outcomes))
+
+
+def _nothing_to_do(config: SiteConfig, previous: tuple, strict: bool, started: float) -> BuildResult:
+    """The inputs and the published output are as the last build left them: say so, and what it found."""
+    diagnostics, (records, html_pages, written, search) = previous
+    for diagnostic in diagnostics:
+        print(format_text(diagnostic), file=sys.stderr)
+    warnings = sum(1 for d in diagnostics if d.level == "warning")
+    if strict and warnings:
+        print(f"sitegen: 0 error(s), {warnings} warning(s) (warnings are fatal with --strict); nothing was published",
+              file=sys.stderr)
+        return BuildResult(ok=False, warnings=warnings, elapsed=time.perf_counter() - started, diagnostics=diagnostics)
+    elapsed = time.perf_counter() - started
+    print(f"nothing changed since the last build: {records} record(s), {html_pages} page(s), {warnings} warning(s) in "
+          f"{config.rel(config.output_dir)} are up to date ({elapsed:.2f} s)", file=sys.stderr)
+    return BuildResult(ok=True, records=records, pages=html_pages, files=written, warnings=warnings, elapsed=elapsed,
+                       indexed=search, diagnostics=diagnostics)
 
 
 def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,

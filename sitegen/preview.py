@@ -53,7 +53,7 @@ class Preview:
     def rebuild_all(self) -> list[Diagnostic] | None:
         """A full build (cached); None when it published, else its diagnostics."""
         with self.lock:
-            result: BuildResult = build(self.config, search=self.search)
+            result: BuildResult = build(self.config, search=self.search, need_outcomes=True)
             if not result.ok:
                 return list(result.diagnostics)
             self.outcomes = {o.rel_path: o for o in result.outcomes}

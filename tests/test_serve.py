@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,8 +54,15 @@ class Server:
             if match:
                 self.url = match.group(1)
                 self.lines.append(self.process.stderr.readline().rstrip("\n"))  # who can reach it
+                # Keep reading, so the server never blocks on a full pipe.
+                self.reader = threading.Thread(target=self._drain, daemon=True)
+                self.reader.start()
                 return
         raise AssertionError("the server did not start:\n" + "\n".join(self.lines))
+
+    def _drain(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)
@@ -63,7 +71,7 @@ class Server:
         finally:
             if self.process.poll() is None:
                 self.process.kill()
-        self.lines += self.process.stderr.read().splitlines()
+        self.reader.join(timeout=10)
         return code
 
 
