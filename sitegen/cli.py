@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster; the offline search still works)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
-    build.add_argument("--no-cache", action="store_true", help="ignore and rebuild the render cache")
+    build.add_argument("--no-cache", action="store_true", help="render every record afresh, ignoring the build cache (a new cache is written)")
 
     check = sub.add_parser("check", help="validate every record and report all problems; writes nothing",
                            description="Validate every record against its contracts and the rules across fields. "

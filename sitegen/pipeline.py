@@ -69,11 +69,12 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     pages, page_problems = load_pages(config)
     site = site_info(config, pages, source_date(), search_index=search)
     env = environment_key(config, site, search)
-    inputs = inputs_fingerprint(config, env) if use_cache else ""
+    inputs = inputs_fingerprint(config, env)
     previous = up_to_date(config, inputs) if use_cache and not need_outcomes else None
     if previous is not None:
         return _nothing_to_do(config, previous, strict, started)
-    cache = BuildCache.load(config, env) if use_cache else BuildCache("")
+    # Without the cache every record renders afresh; the cache is written anew either way.
+    cache = BuildCache.load(config, env) if use_cache else BuildCache(env)
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
         sources, diagnostics = discover_records(config)
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
@@ -91,10 +92,9 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
         if search:
             index_search(stage, outcomes, config, cache, jobs, progress)
         publish(stage, config.output_dir)
+    cache.save(config, outcomes)
+    remember_state(config, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
     elapsed = time.perf_counter() - started
-    if use_cache:
-        cache.save(config, outcomes)
-        remember_state(config, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
     return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written,
