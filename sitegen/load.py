@@ -53,7 +53,6 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
     """The .md files of one folder with valid, distinct slugs, and problems with the others."""
     problems: list[Diagnostic] = []
     found: list[SourceFile] = []
-    seen_folded: dict[str, str] = {}
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         path = Path(entry.path)
         rel = config.rel(path)
@@ -80,12 +79,7 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
                 "use lower-case letters a-z, digits and single hyphens, e.g. cross-lingual-ner-transfer.md",
             ))
             continue
-        folded = slug.casefold()
-        if folded in seen_folded:
-            problems.append(Diagnostic(SourcePos(rel, 1, 1), "error",
-                                       f"'{entry.name}' and '{seen_folded[folded]}' differ only in case", "slug-collision"))
-            continue
-        seen_folded[folded] = entry.name
+        # Slugs are lower-case only, so two of them can never collide on a case-insensitive file system.
         found.append(SourceFile(path, rel, slug))
     return found, problems
 

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence, TextIO
+from typing import Sequence, TextIO
 
 from .browse import browse_pages, not_found_page
 from .cache import BuildCache, environment_key, inputs_fingerprint, remember_state, up_to_date

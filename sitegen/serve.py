@@ -15,7 +15,7 @@ import sys
 import threading
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import UsageError, to_json
 from .model import Diagnostic

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from .config import SiteConfig
-from .model import ContentPage, Diagnostic, NodePos, RawRecord, Record, SourcePos, YamlPath
+from .model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
 from .schema import describe, dotted, known_versions, parse_date, position_of, validate_against
 
 PLACEHOLDER = "TODO:"

@@ -25,6 +25,16 @@ _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "da
 _STRIP = re.compile(r"[\x00-\x20\x7f]+")
 
 
+MEMORY_LIMIT = 2 << 30  # bytes of address space for every build these tests start
+
+
+def limit_memory() -> None:
+    """Run in the child before it starts: a bomb that slipped through fails the build, not the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
 def build_hostile_site(make_site, tmp_path: Path, *, search: bool = False) -> Path:
     files = {f"content/records/{p.name}": p.read_text(encoding="utf-8") for p in sorted(HOSTILE.glob("*.md"))}
     site = make_site(files)
@@ -33,7 +43,7 @@ def build_hostile_site(make_site, tmp_path: Path, *, search: bool = False) -> Pa
     args = [sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out)]
     if not search:
         args.append("--no-search")
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, preexec_fn=limit_memory)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -175,7 +185,7 @@ def test_pathological_markdown_builds_in_bounded_time(make_site, tmp_path, name)
     site = make_site({"content/records/rec.md": text})
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit_memory)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (out / "records" / "rec.html").stat().st_size > 0
 
