@@ -30,8 +30,9 @@ from typing import Iterable
 
 from .config import SiteConfig
 from .model import RecordOutcome
+from .search import BUNDLE_FOLDERS
 
-FORMAT = b"sitegen-cache-3\n"
+FORMAT = b"sitegen-cache-4\n"
 
 
 def cache_path(config: SiteConfig) -> Path:
@@ -130,7 +131,7 @@ class BuildCache:
     def remember_search(self, key: str, stage: Path) -> None:
         """Note the bundle files now in the staging folder; their stamps are taken once they are published."""
         self.search_key = key
-        self.search_files = {p.relative_to(stage).as_posix(): None for folder in ("pagefind", "pagefind-shards")
+        self.search_files = {p.relative_to(stage).as_posix(): None for folder in BUNDLE_FOLDERS
                              if (stage / folder).is_dir() for p in sorted((stage / folder).rglob("*")) if p.is_file()}
 
     def save(self, config: SiteConfig, outcomes: Iterable[RecordOutcome]) -> None:

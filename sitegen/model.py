@@ -178,7 +178,6 @@ class RecordOutcome:
 
     rel_path: str
     fingerprint: tuple[int, int, int]  # (size, mtime_ns, inode) of the file when it was read
-    digest: str | None  # sha256 of the file's bytes; None when it could not be read
     diagnostics: tuple[Diagnostic, ...]
     record: Record | None  # None when the record has errors
     id_pos: tuple[int, int] | None = None  # where the id is written, for cross-record messages

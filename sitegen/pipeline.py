@@ -67,6 +67,8 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     started, progress = time.perf_counter(), Progress(sys.stderr)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
     pages, page_problems = load_pages(config)
+    sources, diagnostics = discover_records(config)
+    search = search and bool(sources)  # Pagefind cannot index nothing; an empty registry has nothing to search
     site = site_info(config, pages, source_date(), search_index=search)
     env = environment_key(config, site, search)
     inputs = inputs_fingerprint(config, env)
@@ -76,7 +78,6 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     # Without the cache every record renders afresh; the cache is written anew either way.
     cache = BuildCache.load(config, env) if use_cache else BuildCache(env)
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
-        sources, diagnostics = discover_records(config)
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
         result = collect(outcomes, diagnostics + page_problems, pages, len(sources))
         for diagnostic in result.diagnostics:

@@ -29,12 +29,9 @@ from .load import SourceFile
 from .model import BuildResult, CheckResult, Diagnostic, RecordOutcome
 from .pipeline import build, collect, load_pages, source_date, write_site_pages
 from .render import site_info
-from .search import build_search_index
+from .search import BUNDLE_FOLDERS, build_search_index
 from .watch import Change, ChangeKind
 from .workers import RenderJob, process_one
-
-_BUNDLES = ("pagefind", "pagefind-shards")
-
 
 class Preview:
     """Owns the output folder while `sitegen serve` runs."""
@@ -144,7 +141,7 @@ class Preview:
             with self.lock:
                 if generation != self.search_generation:
                     return  # a newer change is being indexed already
-                for name in _BUNDLES:
+                for name in BUNDLE_FOLDERS:
                     old = output / name
                     if old.exists():
                         shutil.rmtree(old)

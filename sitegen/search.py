@@ -41,6 +41,7 @@ SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"
 BUNDLE_DIR = "pagefind"
 SHARDS_DIR = "pagefind-shards"
+BUNDLE_FOLDERS = (BUNDLE_DIR, SHARDS_DIR)  # every folder the search index writes into
 _TIMEOUT = 1800  # seconds for one shard
 
 
@@ -191,9 +192,6 @@ def build_search_index(site_dir: Path, entries: Iterable[str], config: SiteConfi
                 target = scratch / str(n) / entry["url"]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(search_document(entry, language), encoding="utf-8")
-            if not records:
-                (scratch / "0").mkdir()
-                (scratch / "0" / "index.html").write_text("<!doctype html><html><body></body></html>")
         bundles = [site_dir.joinpath(*PurePosixPath(p).parts) for p in shard_paths(count)]
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, count))) as pool:
             list(pool.map(lambda n: _run_pagefind(executable, scratch / str(n), bundles[n], language), range(count)))

@@ -62,12 +62,12 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
         stamp = (-1, -1, -1)
     raw = load_record(source, config.limits)
     if isinstance(raw, Diagnostic):
-        return RecordOutcome(source.rel, stamp, None, (raw,), None)
+        return RecordOutcome(source.rel, stamp, (raw,), None)
     record, problems = validate_record(raw, config)
     id_pos = position_of(raw.positions, ("id",)) if ("id",) in raw.positions else None
     artifact = _artifact_fingerprint(record.fields, config) if record is not None else ()
     if record is None or job is None:
-        return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos, artifact_fingerprint=artifact)
+        return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos, artifact_fingerprint=artifact)
     from .outputs import record_outputs  # rendering is only imported where it is used
     from .write import write_pages
 
@@ -75,7 +75,7 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     write_pages(job.stage, pages)
     # The body is rendered and written; the site-wide pages never read it, so it does not travel back or into the cache.
     record = dataclasses.replace(record, body_md="")
-    return RecordOutcome(source.rel, stamp, raw.digest, tuple(problems), record, id_pos,
+    return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos,
                          tuple(p.out_path.as_posix() for p in pages), search, cards, artifact)
 
 

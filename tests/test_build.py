@@ -374,3 +374,12 @@ def test_a_page_with_bad_front_matter_stops_the_build_with_its_position(make_sit
     assert "content/pages/about.md:2:1: error: missing required field 'title' [schema:content-page]" in err
     assert "content/pages/about.md:2:1: error: unknown field 'titel' [schema:content-page]" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_registry_builds_without_a_search_index(make_site, tmp_path):
+    site = make_site({})
+    out = tmp_path / "out"
+    done = run_cli("build", "--root", str(site), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "index.html").is_file() and not (out / "pagefind").exists()
+    assert 'data-pagefind="' not in (out / "index.html").read_text()
