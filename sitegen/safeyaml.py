@@ -49,6 +49,9 @@ class YamlProblem(Exception):
         self.col = col
         self.rule = rule
         self.hint = hint
+        # Where libyaml stopped, as its 0-based (line, column), when it refused the
+        # nesting itself; load_yaml then finds the bracket our own bound refuses.
+        self.mark: tuple[int, int] | None = None
 
 
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -112,6 +115,25 @@ class _Frame:
         self.start = start
 
 
+# libyaml 0.2.6 (bundled from PyYAML 6.0.4) bounds nesting itself, at 1,000 levels, in
+# its scanner. The scanner reads ahead of the parser (a flow collection may turn
+# out to be a key), so on `[[[[...` it can stop before the parser has handed us the
+# event our own, lower bound refuses. Its messages:
+_LIBYAML_NESTING = ("exceeded maximum nesting depth", "maximum nesting level reached")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _offset_of(text: str, line: int, column: int) -> int:
+    """The character offset of a 0-based libyaml line and column in text."""
+    offset = 0
+    for _ in range(line):
+        found = _LINE_BREAK.search(text, offset)
+        if found is None:
+            return len(text)
+        offset = found.end()
+    return min(offset + column, len(text))
+
+
 def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0) -> tuple[Any, dict[YamlPath, NodePos]]:
     """Parse one YAML document into plain values and the position of every value.
 
@@ -119,6 +141,24 @@ def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0
     report file lines for front matter that starts below the fence.
     Raises YamlProblem for the first problem found.
     """
+    try:
+        return _load(text, limits, line_offset)
+    except YamlProblem as first:
+        if first.rule != "yaml-too-deep" or first.mark is None:
+            raise
+        # libyaml refused the nesting before our bound saw it. Everything before the
+        # bracket it stopped at is within libyaml's bound, so parsing that prefix
+        # reaches ours and names the first bracket past it, as older libyaml does.
+        prefix = text[: _offset_of(text, *first.mark)]
+        try:
+            _load(prefix, limits, line_offset)
+        except YamlProblem as ours:
+            if ours.rule == "yaml-too-deep":
+                raise ours from None
+        raise first from None
+
+
+def _load(text: str, limits: YamlLimits, line_offset: int) -> tuple[Any, dict[YamlPath, NodePos]]:
 
     def problem(message: str, mark: Any, rule: str, hint: str | None = None) -> YamlProblem:
         return YamlProblem(message, mark.line + 1 + line_offset, mark.column + 1, rule, hint)
@@ -247,6 +287,13 @@ def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0
                                   "remove the extra '---' or '...' line inside the front matter")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and (exc.problem or "").lower().startswith(_LIBYAML_NESTING):
+            deep = problem(
+                f"nesting deeper than {limits.max_depth} levels", mark, "yaml-too-deep",
+                "records need only a few levels; flatten the structure",
+            )
+            deep.mark = (mark.line, mark.column)
+            raise deep from None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}" if "while" not in exc.context else f"{what} ({exc.context})"

@@ -82,16 +82,32 @@ def test_too_many_aliases(make_site):
     assert line.endswith("error: more than 100 aliases [yaml-aliases]")
 
 
-@pytest.mark.parametrize("opener", ["[", "{a: ", "- "])
-def test_deep_nesting_is_refused_without_recursion(make_site, opener):
-    depth = 200_000
-    if opener == "- ":
-        yaml_text = "a:\n" + "".join("  " * i + "-\n" for i in range(40))
+# The mapping that holds `a` is level 1, so the 32nd opener is the first past the limit.
+# PyYAML 6.0.4's libyaml refuses flow nesting past 1,000 levels by itself, before our
+# bound sees it; the message and the position must not depend on which layer stops first.
+@pytest.mark.parametrize("opener,depth,position", [
+    ("[", 200_000, "2:35"),  # "a: " then 31 brackets within the limit
+    ("[", 1_001, "2:35"),  # just past libyaml's own bound
+    ("{a: ", 200_000, "2:128"),
+    ("  -", 40, "34:63"),  # block nesting: one "-" per line, indented two more each time
+    (" -", 1_100, "34:32"),  # past libyaml's bound, indented one more each time (to stay under 1 MB)
+])
+def test_deep_nesting_is_refused_without_recursion(make_site, opener, depth, position):
+    if opener.endswith("-"):
+        indent = opener[:-1]
+        yaml_text = "a:\n" + "".join(indent * i + "-\n" for i in range(depth))
     else:
         yaml_text = "a: " + opener * depth + "\n"
-    (line,) = diagnostics_for(make_site, f"---\n{yaml_text}---\n")
-    assert "error: nesting deeper than 32 levels [yaml-too-deep]" in line
-    assert line.startswith(f"{F}:")
+    assert diagnostics_for(make_site, f"---\n{yaml_text}---\n") == [
+        f"{F}:{position}: error: nesting deeper than 32 levels [yaml-too-deep]"
+    ]
+
+
+def test_deep_nesting_at_the_top_level_points_at_the_first_bracket_past_the_limit():
+    with pytest.raises(YamlProblem) as caught:
+        load_yaml("[" * 1_000_000)
+    assert (caught.value.rule, caught.value.line, caught.value.col) == ("yaml-too-deep", 1, 33)
+    assert caught.value.message == "nesting deeper than 32 levels"
 
 
 def test_oversized_file_is_refused_before_parsing(make_site):

@@ -327,7 +327,7 @@ def test_check_workflow_checks_history_and_writes_the_summary():
     assert checkout["with"]["fetch-depth"] == 0
     assert next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))["with"]["python-version"] == "3.11"
     runs = "\n".join(s.get("run", "") for s in steps)
-    assert "pip install ." in runs
+    assert "pip install --require-hashes --no-deps -r requirements/site.txt" in runs
     assert 'sitegen check --format github --base "$BASE"' in runs
     assert 'sitegen diff --base "$BASE" --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
     assert workflow["jobs"]["check"]["env"]["BASE"] == "origin/${{ github.base_ref }}"
@@ -339,6 +339,85 @@ def test_deploy_workflow_publishes_with_the_official_pages_actions():
     uses = [s.get("uses", "").split("@")[0] for s in _steps(workflow)]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/configure-pages"} <= set(uses)
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+# --- locked installs --------------------------------------------------------------------------
+
+_REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.M)
+
+
+def _locked(name: str) -> dict[str, str]:
+    """Package -> version in requirements/NAME.txt, after checking every entry is pinned with hashes."""
+    text = (ROOT / "requirements" / name).read_text()
+    entries = re.split(r"\n(?=[A-Za-z0-9])", text[re.search(r"^[A-Za-z0-9]", text, re.M).start():])
+    for entry in entries:
+        assert _REQUIREMENT.match(entry), f"requirements/{name}: not an exact pin: {entry.splitlines()[0]}"
+        assert "--hash=sha256:" in entry, f"requirements/{name}: no hash for {entry.splitlines()[0]}"
+    return {m.group(1).lower().replace("_", "-"): m.group(2) for m in map(_REQUIREMENT.match, entries)}
+
+
+def _declared(extra: str | None = None) -> set[str]:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] + (project["optional-dependencies"][extra] if extra else [])
+    return {re.match(r"[A-Za-z0-9._-]+", spec).group(0).lower().replace("_", "-") for spec in specs}
+
+
+@pytest.mark.parametrize("lock,extras", [("site.txt", ()), ("test.txt", ("test",)), ("bench.txt", ("test", "bench")),
+                                         ("oldest.txt", ("test",))])
+def test_every_dependency_is_locked_with_hashes(lock, extras):
+    locked = _locked(lock)
+    wanted = _declared().union(*(_declared(extra) for extra in extras)) | {"setuptools"}
+    assert wanted <= set(locked), f"requirements/{lock} misses {sorted(wanted - set(locked))}: run .ci/lock"
+
+
+def test_the_installed_versions_are_the_locked_ones():
+    """The suite runs on exactly what requirements/test.txt (or, on the upstream job, the newest releases) holds."""
+    from importlib.metadata import version
+
+    import os
+
+    if os.environ.get("SITEGEN_DEPS") == "newest":
+        pytest.skip("the weekly upstream job tests the newest releases on purpose")
+    for name, pinned in _locked("test.txt").items():
+        if name == "colorama":  # Windows only
+            continue
+        assert version(name) == pinned, f"{name} {version(name)} is installed, the lock says {pinned}: run .ci/run"
+
+
+def test_the_javascript_test_dependency_is_locked():
+    package = json.loads((ROOT / "tests/package.json").read_text())
+    lock = json.loads((ROOT / "tests/package-lock.json").read_text())
+    for name, wanted in package["devDependencies"].items():
+        entry = lock["packages"][f"node_modules/{name}"]
+        assert entry["version"] == wanted and entry["integrity"].startswith("sha512-")
+    assert "npm ci --prefix tests" in (ROOT / ".ci/run").read_text()
+
+
+@pytest.mark.parametrize("name", ["check.yml", "deploy.yml"])
+def test_shipped_workflows_install_the_lock(name):
+    runs = "\n".join(s.get("run", "") for s in _steps(yaml.safe_load((ROOT / ".github/workflows" / name).read_text())))
+    assert "pip install --require-hashes --no-deps -r requirements/site.txt" in runs
+    assert "pip install --no-deps --no-build-isolation ." in runs
+    assert re.search(r"pip install (?!--)", runs.replace("pip install --no-deps --no-build-isolation .", "")) is None
+
+
+def test_the_readme_commands_install_the_lock():
+    readme = (ROOT / "README.md").read_text()
+    first_screen = readme[:readme.index("## ")]
+    assert "pip install --require-hashes --no-deps -r requirements/site.txt" in first_screen
+    assert "python build.py" in first_screen and ".ci/run" in first_screen
+
+
+def test_the_upstream_job_runs_the_whole_suite_weekly_on_the_newest_releases():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/upstream.yml").read_text())
+    (cron,) = [entry["cron"] for entry in workflow[True]["schedule"]]
+    assert len(cron.split()) == 5 and cron.split()[2:4] == ["*", "*"] and cron.split()[4] != "*"  # one day a week
+    (step,) = [s for s in _steps(workflow) if "run" in s]
+    assert step["run"].strip() == ".ci/run" and step["env"] == {"SITEGEN_DEPS": "newest"}
+    ci = (ROOT / ".ci/run").read_text()
+    assert "newest)" in ci and "--upgrade" in ci
 
 
 def test_pre_commit_hook_runs_an_existing_command():
