@@ -371,7 +371,7 @@ def expected_tier(score: float | None, verified_claims: int, gate_status: str, t
 def _status_for(kinds: Sequence[str]) -> str:
     if not kinds:
         return "current"
-    # The order sitegen/validate.py applies (there a removal withdraws the record too).
+    # The order sitegen/records/validate.py applies (there a removal withdraws the record too).
     for kind, status in (("withdrawal", "withdrawn"), ("removal", "withdrawn"), ("retraction", "retracted"),
                          ("expression-of-concern", "expression-of-concern")):
         if kind in kinds:

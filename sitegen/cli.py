@@ -129,14 +129,14 @@ def _load(args: argparse.Namespace, **overrides: object) -> SiteConfig:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .pipeline import check
+    from .build.pipeline import check
 
     started = time.perf_counter()
     config = _load(args)
     result = check(config)
     diagnostics = list(result.diagnostics)
     if args.base:
-        from .history import check_history
+        from .records.history import check_history
 
         diagnostics = sorted(diagnostics + list(check_history(config, args.base)), key=Diagnostic.sort_key)
     errors = sum(1 for d in diagnostics if d.level == "error")
@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from .build.pipeline import build
 
     config = _load(args, output_dir=args.output, base_url=args.base_url)
     result = build(config, search=not args.no_search, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)
@@ -162,7 +162,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import create_record
+    from .maintain.scaffold import create_record
 
     made = create_record(_load(args), args.slug, args.title)
     print(f"created {made.rel_path}\n  id {made.id}, submitted {made.submitted.isoformat()}\n"
@@ -178,7 +178,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_correct(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from .correct import Correction, correct_record
+    from .maintain.correct import Correction, correct_record
 
     try:
         date = dt.date.fromisoformat(args.date) if args.date else None
@@ -206,8 +206,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .changes import format_markdown, summarise_changes
-    from .changes import format_text as changes_text
+    from .maintain.changes import format_markdown, summarise_changes
+    from .maintain.changes import format_text as changes_text
 
     summary = summarise_changes(_load(args), args.base)
     sys.stdout.write(format_markdown(summary) if args.format == "markdown" else changes_text(summary))
@@ -215,7 +215,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
-    from .editor_schemas import export_schemas
+    from .maintain.schemas import export_schemas
 
     for path in export_schemas(args.output):
         print(f"wrote {path.as_posix()}")
@@ -223,9 +223,9 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .preview import Preview
-    from .serve import LiveState, make_server, print_ready, run_server, server_url
-    from .watch import watch
+    from .preview.live import Preview
+    from .preview.serve import LiveState, make_server, print_ready, run_server, server_url
+    from .preview.watch import watch
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"the port must be a number from 0 to 65535 (found {args.port})")

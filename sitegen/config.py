@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError, UsageError
+from .formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from .model import Diagnostic, NodePos, SourcePos, YamlPath
-from .safeyaml import YamlLimits, YamlProblem, load_yaml
 
 CONFIG_NAME = "site.yaml"
 _MAX_CONFIG_BYTES = 1_048_576
@@ -92,7 +92,7 @@ def load_config(
     base_url: str | None = None,
 ) -> SiteConfig:
     """Read site.yaml over the defaults; command-line values override both."""
-    from .schema import validate_against  # the schema machinery is shared with records
+    from .formats.schema import validate_against  # the schema machinery is shared with records
 
     root = root.resolve()
     if not root.is_dir():

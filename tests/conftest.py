@@ -114,7 +114,7 @@ def record_with(old: str, new: str, base: str = VALID_RECORD) -> str:
     return base.replace(old, new, 1)
 
 
-# ---- the readers' outputs (tests/test_cite.py, tests/test_readers.py) ----
+# ---- the readers' outputs (tests/site/test_cite.py, tests/site/test_readers.py) ----
 
 @pytest.fixture(scope="session")
 def basic_hosted(tmp_path_factory):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sitegen.build.pipeline import check
 from sitegen.config import load_config
 from sitegen.errors import format_text
-from sitegen.pipeline import check
 
 
 def check_site(site: Path) -> list[str]:

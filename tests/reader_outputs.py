@@ -10,10 +10,10 @@ from pathlib import Path
 import bibtexparser
 import html5lib
 from bibtexparser.bparser import BibTexParser
-
 from conftest import ROOT
+
+from sitegen.build.pipeline import build, check
 from sitegen.config import load_config
-from sitegen.pipeline import build, check
 
 BASIC = Path(__file__).parent / "sites" / "basic"
 BASE = "https://registry.example.org/reg/"

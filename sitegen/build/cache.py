@@ -28,9 +28,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from .config import SiteConfig
-from .model import RecordOutcome
-from .search import BUNDLE_FOLDERS
+from ..config import SiteConfig
+from ..model import RecordOutcome
+from ..search.index import BUNDLE_FOLDERS
 
 FORMAT = b"sitegen-cache-4\n"
 

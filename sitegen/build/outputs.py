@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from .cite import cite_files
-from .config import SiteConfig
-from .model import Page, Record
-from .render import SiteInfo, context_for_record, manifest_page, record_cards, render_template, template_env
-from .search import script_json, search_entry
-from .svgbadge import badge_files
+from ..config import SiteConfig
+from ..model import Page, Record
+from ..search.index import script_json, search_entry
+from ..site.cite import cite_files
+from ..site.render import SiteInfo, context_for_record, manifest_page, record_cards, render_template, template_env
+from ..site.svgbadge import badge_files
 
 
 def record_outputs(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[tuple[Page, ...], str, tuple[str, str]]:

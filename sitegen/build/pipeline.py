@@ -10,17 +10,17 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Sequence, TextIO
 
-from .browse import browse_pages, not_found_page
+from ..config import SiteConfig
+from ..errors import BuildError, format_text
+from ..model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
+from ..records.load import SourceFile, discover_pages, discover_records, load_record
+from ..records.validate import check_across, validate_page
+from ..search.index import build_search_index, search_data_page, search_key, shard_count, shard_paths
+from ..site.browse import browse_pages, not_found_page
+from ..site.feeds import feed_files
+from ..site.harvest import harvest_files
+from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
 from .cache import BuildCache, environment_key, inputs_fingerprint, remember_state, up_to_date
-from .config import SiteConfig
-from .errors import BuildError, format_text
-from .feeds import feed_files
-from .harvest import harvest_files
-from .load import SourceFile, discover_pages, discover_records, load_record
-from .model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
-from .render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
-from .search import build_search_index, search_data_page, search_key, shard_count, shard_paths
-from .validate import check_across, validate_page
 from .workers import RenderJob, default_jobs, fingerprint, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 

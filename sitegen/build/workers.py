@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .config import SiteConfig
-from .load import SourceFile, load_record
-from .model import Diagnostic, RecordOutcome
-from .schema import position_of
-from .validate import validate_record
+from ..config import SiteConfig
+from ..formats.schema import position_of
+from ..model import Diagnostic, RecordOutcome
+from ..records.load import SourceFile, load_record
+from ..records.validate import validate_record
 
 # Below this many records a pool costs more than it saves.
 _PARALLEL_FROM = 64

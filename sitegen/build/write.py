@@ -21,9 +21,9 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Sequence
 
-from .config import SiteConfig
-from .errors import BuildError
-from .model import Page, StaticFile
+from ..config import SiteConfig
+from ..errors import BuildError
+from ..model import Page, StaticFile
 
 # Written into every output folder, so that a later build knows the folder is
 # its own to replace and never deletes a folder someone pointed --output at by mistake.

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .model import NodePos, YamlPath
+from ..model import NodePos, YamlPath
 
 try:  # libyaml's parser is iterative and fast; the pure-Python one is the fallback.
     _Loader = yaml.CSafeLoader

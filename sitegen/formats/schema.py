@@ -16,7 +16,7 @@ import fastjsonschema
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .model import Diagnostic, NodePos, SourcePos, YamlPath
+from ..model import Diagnostic, NodePos, SourcePos, YamlPath
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$")

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
-from .config import SiteConfig
-from .history import Snapshot, base_snapshot, entries_of, match_records, record_id, work_snapshot
+from ..config import SiteConfig
+from ..records.history import Snapshot, base_snapshot, entries_of, match_records, record_id, work_snapshot
 
 # The badges a page shows, by the YAML path of the value behind each.
 BADGES: tuple[tuple[str, tuple[str, ...]], ...] = (

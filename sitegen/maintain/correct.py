@@ -23,15 +23,15 @@ from typing import Any, Mapping
 
 import yaml
 
-from .config import SiteConfig
-from .errors import ContentError, SitegenError, UsageError
-from .load import SLUG, SourceFile, load_record, split_front_matter
-from .model import Diagnostic, RawRecord, SourcePos
-from .safeyaml import YamlLimits, YamlProblem, load_yaml
+from ..config import SiteConfig
+from ..errors import ContentError, SitegenError, UsageError
+from ..formats.safeyaml import YamlLimits, YamlProblem, load_yaml
+from ..formats.schema import known_versions, load_schema, parse_date, validate_against
+from ..formats.yamltext import block_scalar, flow_list, scalar
+from ..model import Diagnostic, RawRecord, SourcePos
+from ..records.load import SLUG, SourceFile, load_record, split_front_matter
+from ..records.validate import derived_correction_status, validate_record
 from .scaffold import today
-from .schema import known_versions, load_schema, parse_date, validate_against
-from .validate import derived_correction_status, validate_record
-from .yamltext import block_scalar, flow_list, scalar
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

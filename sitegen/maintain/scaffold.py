@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .config import SiteConfig
-from .errors import UsageError
-from .load import SLUG
-from .schema import known_versions, load_schema
-from .validate import PLACEHOLDER
-from .yamltext import scalar
+from ..config import SiteConfig
+from ..errors import UsageError
+from ..formats.schema import known_versions, load_schema
+from ..formats.yamltext import scalar
+from ..records.load import SLUG
+from ..records.validate import PLACEHOLDER
 
 MAX_SLUG = 80
 _ID_IN_TEXT = re.compile(r"SRCH:[0-9A-F]{8}")

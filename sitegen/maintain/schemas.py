@@ -14,7 +14,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from .schema import contract_names, known_versions
+from ..formats.schema import contract_names, known_versions
 
 
 def _read_contract(name: str) -> dict:

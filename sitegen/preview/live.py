@@ -23,15 +23,16 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .config import SiteConfig
-from .errors import format_text
-from .load import SourceFile
-from .model import BuildResult, CheckResult, Diagnostic, RecordOutcome
-from .pipeline import build, collect, load_pages, source_date, write_site_pages
-from .render import site_info
-from .search import BUNDLE_FOLDERS, build_search_index
+from ..build.pipeline import build, collect, load_pages, source_date, write_site_pages
+from ..build.workers import RenderJob, process_one
+from ..config import SiteConfig
+from ..errors import format_text
+from ..model import BuildResult, CheckResult, Diagnostic, RecordOutcome
+from ..records.load import SourceFile
+from ..search.index import BUNDLE_FOLDERS, build_search_index
+from ..site.render import site_info
 from .watch import Change, ChangeKind
-from .workers import RenderJob, process_one
+
 
 class Preview:
     """Owns the output folder while `sitegen serve` runs."""

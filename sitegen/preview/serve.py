@@ -17,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError, to_json
-from .model import Diagnostic
+from ..errors import UsageError, to_json
+from ..model import Diagnostic
 
 LIVE_PATH = "/__sitegen/live.js"
 EVENTS_PATH = "/__sitegen/events"

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .config import CONFIG_NAME, SiteConfig
+from ..config import CONFIG_NAME, SiteConfig
 
 DEBOUNCE_SECONDS = 0.15
 _EDITOR_LITTER = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")

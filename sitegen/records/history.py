@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .config import SiteConfig
-from .errors import UsageError
+from ..config import SiteConfig
+from ..errors import UsageError
+from ..formats.safeyaml import YamlProblem, load_yaml
+from ..model import Diagnostic, RawRecord, SourcePos
 from .load import SLUG, discover_records, load_record, split_front_matter
-from .model import Diagnostic, RawRecord, SourcePos
-from .safeyaml import YamlProblem, load_yaml
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Limits, SiteConfig
-from .model import Diagnostic, RawRecord, SourcePos
-from .safeyaml import YamlProblem, load_yaml
+from ..config import Limits, SiteConfig
+from ..formats.safeyaml import YamlProblem, load_yaml
+from ..model import Diagnostic, RawRecord, SourcePos
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FENCE = re.compile(r"^---[ \t]*$")

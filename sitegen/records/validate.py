@@ -7,9 +7,9 @@ import hashlib
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
-from .config import SiteConfig
-from .model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
-from .schema import describe, dotted, known_versions, parse_date, position_of, validate_against
+from ..config import SiteConfig
+from ..formats.schema import describe, dotted, known_versions, parse_date, position_of, validate_against
+from ..model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
 
 PLACEHOLDER = "TODO:"
 # Correction kinds that set the status, most severe first; any other kind means 'corrected'.

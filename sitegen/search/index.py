@@ -30,12 +30,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
-from .badges import badges_for, filter_values
-from .config import SiteConfig
-from .errors import BuildError
-from .markdown import inline_text
-from .model import Page, Record
-from .searchbundle import canonicalize_bundle
+from ..config import SiteConfig
+from ..errors import BuildError
+from ..model import Page, Record
+from ..site.badges import badges_for, filter_values
+from ..site.markdown import inline_text
+from .bundle import canonicalize_bundle
 
 SEARCH_DATA = PurePosixPath("search-data.js")
 SEARCH_GLOBAL = "SITEGEN_SEARCH_DATA"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import SiteConfig
-from .model import Record
+from ..config import SiteConfig
+from ..model import Record
 
 # Sections of the guide page (content/pages/guide.md) that explain each badge.
-# The link check in tests/test_build.py fails if the guide loses one of them.
+# The link check in tests/build/test_build.py fails if the guide loses one of them.
 GUIDE_ANCHORS = {
     "level": "verification-levels",
     "gate": "verification-gate",

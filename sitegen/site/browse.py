@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..config import SiteConfig
+from ..model import Page, Record
 from .badges import GUIDE_ANCHORS, browse_path, filter_values
-from .config import SiteConfig
-from .model import Page, Record
 from .render import SiteInfo, index_order, page_head, record_cards, render_template, template_env
 
 BROWSE_INDEX = "browse/index.html"

@@ -22,8 +22,8 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from .config import SiteConfig
-from .model import Page, Record
+from ..config import SiteConfig
+from ..model import Page, Record
 
 # Correction statuses that change whether a record can be relied on; a citation names them.
 WARNING_STATUSES = ("retracted", "withdrawn", "expression-of-concern")

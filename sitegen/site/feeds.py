@@ -23,9 +23,9 @@ from pathlib import PurePosixPath
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from .config import SiteConfig
+from ..config import SiteConfig
+from ..model import Page, Record
 from .markdown import inline_text
-from .model import Page, Record
 from .render import index_order
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -20,8 +20,8 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
-from .config import SiteConfig
-from .model import Page, Record
+from ..config import SiteConfig
+from ..model import Page, Record
 from .render import contract_href
 
 RECORDS_JSON = PurePosixPath("records.json")

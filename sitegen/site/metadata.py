@@ -17,9 +17,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..config import SiteConfig
+from ..model import Record
 from .cite import doi_url, page_url
-from .config import SiteConfig
-from .model import Record
 
 SCHEMA_ORG = "https://schema.org"
 

@@ -19,17 +19,17 @@ from typing import Any, Iterable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
+from ..config import SiteConfig
+from ..errors import BuildError
+from ..formats.schema import known_versions, parse_datetime
+from ..model import ContentPage, Page, Record, StaticFile
+from ..records.validate import verified_claim_count
 from .badges import badges_for, filter_values, level_text
 from .cite import cite_context, doi_url
-from .config import SiteConfig
-from .errors import BuildError
 from .markdown import inline_text, render_inline, render_markdown
 from .metadata import head_context
-from .model import ContentPage, Page, Record, StaticFile
-from .schema import known_versions, parse_datetime
 from .suggest import suggestion_url
 from .svgbadge import embed_context
-from .validate import verified_claim_count
 
 # Ids the record page uses itself (sections and their headings); a heading in the
 # report body never takes one, nor a claim-N or correction-cN row anchor.

@@ -11,8 +11,8 @@ from __future__ import annotations
 import string
 from urllib.parse import quote
 
-from .config import SiteConfig
-from .model import Record
+from ..config import SiteConfig
+from ..model import Record
 
 _TITLE_CHARS = 120  # an issue title a reader can take in at a glance
 

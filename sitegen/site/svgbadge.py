@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
 from typing import Any, Iterable
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
-from .config import SiteConfig
-from .model import Page, Record
+from ..config import SiteConfig
+from ..model import Page, Record
 
 SVG_NS = "http://www.w3.org/2000/svg"
 HEIGHT = 20
 _PAD = 6  # px of space either side of a segment's text
-# (background, text) pairs from assets/site.css (light scheme); tests/test_readers.py checks their contrast.
+# (background, text) pairs from assets/site.css (light scheme); tests/site/test_readers.py checks their contrast.
 PALETTE = {
     "id": ("#333b47", "#ffffff"),
     "level": ("#e6eefc", "#173a73"),

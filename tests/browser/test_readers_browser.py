@@ -14,14 +14,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from browser import browser_page, serve_folder
 from conftest import ROOT
-from sitegen.config import load_config
-from sitegen.pipeline import build
 
-BASIC = Path(__file__).parent / "sites" / "basic"
-TESTS = Path(__file__).parent
+from sitegen.build.pipeline import build
+from sitegen.config import load_config
+
+BASIC = Path(__file__).parent.parent / "sites" / "basic"
+TESTS = Path(__file__).parent.parent
 AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 QUOKKA = "records/quokka-transfer-verified.html"
 RETRACTED = "records/retracted-synthesis.html"

@@ -11,13 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser import browser_page, serve_folder
 from conftest import ROOT
-from sitegen.config import load_config
-from sitegen.pipeline import build
 
-BASIC = Path(__file__).parent / "sites" / "basic"
+from sitegen.build.pipeline import build
+from sitegen.config import load_config
+
+BASIC = Path(__file__).parent.parent / "sites" / "basic"
 QUOKKA = "records/quokka-transfer-verified.html"
 RETRACTED = "records/retracted-synthesis.html"
 PENDING = "records/pending-lexicon-study.html"

@@ -17,15 +17,15 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import jsonschema
 import pytest
-
 from conftest import ROOT, VALID_RECORD, record_with
+
+from sitegen.build.pipeline import Progress, build
+from sitegen.build.write import MARKER, check_collisions, staging
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 from sitegen.model import Page, StaticFile
-from sitegen.pipeline import Progress, build
-from sitegen.write import MARKER, check_collisions, staging
 
-BASIC = Path(__file__).parent / "sites" / "basic"
+BASIC = Path(__file__).parent.parent / "sites" / "basic"
 
 
 def tree(folder: Path, *, exclude: tuple[str, ...] = ()) -> dict[str, str]:
@@ -158,7 +158,7 @@ def test_every_page_has_the_navigation_and_no_external_resource(example_output):
 # ---- determinism ----
 
 def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
-    """The Pagefind bundle included: sitegen.searchbundle sorts what Pagefind writes in hash-map order."""
+    """The Pagefind bundle included: sitegen.search.bundle sorts what Pagefind writes in hash-map order."""
     site = copy_basic(make_site)
     first, second = tmp_path / "one", tmp_path / "two"
     assert build(load_config(site, output_dir=first), search=True).ok

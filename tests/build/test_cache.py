@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
-BASIC = Path(__file__).parent / "sites" / "basic"
+BASIC = Path(__file__).parent.parent / "sites" / "basic"
 RECORD = "content/records/pending-lexicon-study.md"
 
 

@@ -16,10 +16,9 @@ from urllib.parse import urlsplit
 
 import html5lib
 import pytest
-
 from conftest import ROOT
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).parent.parent / "hostile"
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background", "ping"}
 _STRIP = re.compile(r"[\x00-\x20\x7f]+")
@@ -258,7 +257,7 @@ def test_read_only_output_parent_leaves_the_previous_output(make_site, tmp_path)
 
 def test_text_aimed_at_pagefind_attributes_stays_text():
     """The search document Pagefind reads: filters, sorts and metadata come from validated codes only."""
-    from sitegen.search import search_document
+    from sitegen.search.index import search_document
 
     hostile = '" data-pagefind-filter="tier:doi-grade" x="<b data-pagefind-meta="title:pwned">'
     entry = {"id": "SRCH:BADBAD01", "title": hostile, "date": "2026-07-01", "score": None, "text": hostile + " body",

@@ -9,19 +9,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
-from jsonschema import Draft7Validator, Draft202012Validator
-
 from conftest import ROOT, VALID_RECORD, record_with
 from helpers import check_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft7Validator, Draft202012Validator
+
 from sitegen.cli import _parser, main
 from sitegen.config import load_config
-from sitegen.correct import edit_text, front_matter_yaml
-from sitegen.editor_schemas import editor_schemas
-from sitegen.load import SourceFile, load_record
-from sitegen.safeyaml import load_yaml
-from sitegen.scaffold import existing_ids, mint_id, slug_from_title
-from sitegen.schema import load_schema
+from sitegen.formats.safeyaml import load_yaml
+from sitegen.formats.schema import load_schema
+from sitegen.maintain.correct import edit_text, front_matter_yaml
+from sitegen.maintain.scaffold import existing_ids, mint_id, slug_from_title
+from sitegen.maintain.schemas import editor_schemas
+from sitegen.records.load import SourceFile, load_record
 
 F = "content/records/rec.md"
 EPOCH_2026_07_25 = "1784937600"
@@ -374,9 +375,8 @@ def test_every_dependency_is_locked_with_hashes(lock, extras):
 
 def test_the_installed_versions_are_the_locked_ones():
     """The suite runs on exactly what requirements/test.txt (or, on the upstream job, the newest releases) holds."""
-    from importlib.metadata import version
-
     import os
+    from importlib.metadata import version
 
     if os.environ.get("SITEGEN_DEPS") == "newest":
         pytest.skip("the weekly upstream job tests the newest releases on purpose")
@@ -487,7 +487,7 @@ def test_correct_edit_reads_back_as_the_old_data_plus_the_entry(layout, summary,
 
 
 def test_compiling_the_fast_validator_leaves_the_shared_contract_untouched():
-    from sitegen.schema import fast_validator
+    from sitegen.formats.schema import fast_validator
 
     shipped = json.loads((ROOT / "sitegen/contracts/site-config.json").read_text())
     fast_validator("site-config")

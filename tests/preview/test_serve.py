@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import browser_page
 from conftest import ROOT
 
-BASIC = Path(__file__).parent / "sites" / "basic"
+BASIC = Path(__file__).parent.parent / "sites" / "basic"
 RECORD = "content/records/pending-lexicon-study.md"
 PAGE = "records/pending-lexicon-study.html"
 OLD_TITLE = "Bilingual Lexicons as Anchors for Zero-Shot Entity Transfer"

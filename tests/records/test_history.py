@@ -7,13 +7,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import record_with
-from sitegen.changes import format_markdown, format_text, summarise_changes
+
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.errors import UsageError, format_text as format_diagnostic
-from sitegen.history import check_history
+from sitegen.errors import UsageError
+from sitegen.errors import format_text as format_diagnostic
+from sitegen.maintain.changes import format_markdown, format_text, summarise_changes
+from sitegen.records.history import check_history
 
 F = "content/records/rec.md"
 

@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, VALID_RECORD, record_with
+from helpers import check_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, VALID_RECORD, record_with
-from helpers import check_site
-from sitegen.safeyaml import YamlLimits, YamlProblem, load_yaml
-from sitegen.load import split_front_matter
+from sitegen.formats.safeyaml import YamlLimits, YamlProblem, load_yaml
+from sitegen.records.load import split_front_matter
 
 F = "content/records/rec.md"
 
@@ -208,7 +208,7 @@ def test_hostile_yaml_under_a_memory_limit():
     script = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))\n"
-        "from sitegen.safeyaml import load_yaml, YamlProblem\n"
+        "from sitegen.formats.safeyaml import load_yaml, YamlProblem\n"
         "bomb = 'a: &a [' + ','.join(['x']*10) + ']\\n' + ''.join(\n"
         "    f'{chr(98+i)}: &{chr(98+i)} [' + ','.join(['*'+chr(97+i)]*10) + ']\\n' for i in range(9))\n"
         "for text in [bomb, '[' * 1_000_000, 'a: ' + '{a: ' * 500_000]:\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from conftest import VALID_RECORD, record_with
 from helpers import check_site
 

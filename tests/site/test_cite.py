@@ -10,13 +10,11 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from conftest import VALID_RECORD, record_with
-from reader_outputs import (BASE, build_site, metas, parse_bibtex, parse_html, parse_ris,
-                            unescape_bibtex)
+from reader_outputs import BASE, build_site, metas, parse_bibtex, parse_html, parse_ris, unescape_bibtex
+
 from sitegen.config import load_config
 from sitegen.errors import ConfigError
-
 
 # ---- citations ----
 

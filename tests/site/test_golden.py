@@ -2,7 +2,7 @@
 
 After an intended change to the output, regenerate the golden tree with
 
-    .venv/bin/python -m pytest tests/test_golden.py --update-golden
+    .venv/bin/python -m pytest tests/site/test_golden.py --update-golden
 
 and review the diff of tests/golden/ before committing it.
 """
@@ -13,10 +13,10 @@ import difflib
 import shutil
 from pathlib import Path
 
+from sitegen.build.pipeline import build
 from sitegen.config import load_config
-from sitegen.pipeline import build
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent
 SITE = HERE / "sites" / "basic"
 GOLDEN = HERE / "golden" / "basic"
 # assets/ holds copies of the project's assets/ (not generated), and the Pagefind
@@ -68,7 +68,7 @@ def test_basic_site_matches_the_golden_tree(make_site, tmp_path, update_golden, 
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_bytes(data)
     expected = site_files(GOLDEN)
-    assert expected, "tests/golden/basic is empty; run pytest tests/test_golden.py --update-golden"
+    assert expected, "tests/golden/basic is empty; run pytest tests/site/test_golden.py --update-golden"
     problems = differences(expected, actual)
     assert not problems, "the build differs from tests/golden/basic (regenerate with --update-golden if intended):\n\n" + \
         "\n\n".join(problems)

@@ -14,10 +14,9 @@ import xml.etree.ElementTree as ET
 import feedparser
 import html5lib
 import jsonschema
-
 from conftest import ROOT
-from reader_outputs import (BASE, BASIC, build_site, copy_of_basic, parse_bibtex,
-                            parse_html, parse_ris, unescape_bibtex)
+from reader_outputs import BASE, BASIC, build_site, copy_of_basic, parse_bibtex, parse_html, parse_ris, unescape_bibtex
+
 from sitegen.config import load_config
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -15,20 +15,28 @@ from pathlib import Path
 import html5lib
 import pytest
 import yaml
+from conftest import ROOT, VALID_RECORD, record_with
 from markdown_it.utils import read_fixture_file
 
-from conftest import ROOT, VALID_RECORD, record_with
+from sitegen.build.outputs import record_outputs
+from sitegen.build.pipeline import check
 from sitegen.config import load_config
 from sitegen.errors import BuildError
-from sitegen.markdown import is_safe_url, render_inline, render_markdown
 from sitegen.model import Record
-from sitegen.pipeline import check
-from sitegen.render import (RECORD_IDS, artifact_out_path, badges_for, context_for_index, context_for_record,
-                            render_record, site_info, template_env)
-from sitegen.outputs import record_outputs
-from sitegen.search import script_json, search_data_page
+from sitegen.search.index import script_json, search_data_page
+from sitegen.site.markdown import is_safe_url, render_inline, render_markdown
+from sitegen.site.render import (
+    RECORD_IDS,
+    artifact_out_path,
+    badges_for,
+    context_for_index,
+    context_for_record,
+    render_record,
+    site_info,
+    template_env,
+)
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
 
 

@@ -1,0 +1,5 @@
+"""Turning checked records into pages and files: Markdown, templates and page contexts, badges, browse pages, citations, head metadata, feeds, harvest files, SVG badges.
+
+Pure functions of records and the configuration; no writing to disk.
+May import: records, config, errors, model, formats.
+"""
