@@ -129,7 +129,7 @@ def _load(args: argparse.Namespace, **overrides: object) -> SiteConfig:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build.pipeline import check
+    from .engine.pipeline import check
 
     started = time.perf_counter()
     config = _load(args)
@@ -154,7 +154,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build.pipeline import build
+    from .engine.pipeline import build
 
     config = _load(args, output_dir=args.output, base_url=args.base_url)
     result = build(config, search=not args.no_search, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.build.pipeline import check
+from sitegen.engine.pipeline import check
 from sitegen.config import load_config
 from sitegen.errors import format_text
 

@@ -12,7 +12,7 @@ import html5lib
 from bibtexparser.bparser import BibTexParser
 from conftest import ROOT
 
-from sitegen.build.pipeline import build, check
+from sitegen.engine.pipeline import build, check
 from sitegen.config import load_config
 
 BASIC = Path(__file__).parent / "sites" / "basic"

@@ -1,4 +1,4 @@
 """The maintainers' commands that edit or explain records: sitegen new, correct, diff and schemas.
 
-May import: records, formats, config, errors, model; never the build or the preview.
+May import: records, formats, config, errors, model; never the engine or the preview.
 """

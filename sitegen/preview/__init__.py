@@ -1,4 +1,4 @@
 """sitegen serve: the live preview, rebuilding record by record on every save and reloading open pages.
 
-May import: build and everything below it; never maintain.
+May import: engine and everything below it; never maintain.
 """

@@ -23,8 +23,8 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..build.pipeline import build, collect, load_pages, source_date, write_site_pages
-from ..build.workers import RenderJob, process_one
+from ..engine.pipeline import build, collect, load_pages, source_date, write_site_pages
+from ..engine.workers import RenderJob, process_one
 from ..config import SiteConfig
 from ..errors import format_text
 from ..model import BuildResult, CheckResult, Diagnostic, RecordOutcome

@@ -13,7 +13,7 @@ from ..config import SiteConfig
 from ..model import Record
 
 # Sections of the guide page (content/pages/guide.md) that explain each badge.
-# The link check in tests/build/test_build.py fails if the guide loses one of them.
+# The link check in tests/engine/test_build.py fails if the guide loses one of them.
 GUIDE_ANCHORS = {
     "level": "verification-levels",
     "gate": "verification-gate",

@@ -17,7 +17,7 @@ import pytest
 from browser import browser_page, serve_folder
 from conftest import ROOT
 
-from sitegen.build.pipeline import build
+from sitegen.engine.pipeline import build
 from sitegen.config import load_config
 
 BASIC = Path(__file__).parent.parent / "sites" / "basic"

@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 from conftest import ROOT, VALID_RECORD, record_with
 
-from sitegen.build.pipeline import Progress, build
-from sitegen.build.write import MARKER, check_collisions, staging
+from sitegen.engine.pipeline import Progress, build
+from sitegen.engine.write import MARKER, check_collisions, staging
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 from sitegen.model import Page, StaticFile

@@ -13,7 +13,7 @@ import difflib
 import shutil
 from pathlib import Path
 
-from sitegen.build.pipeline import build
+from sitegen.engine.pipeline import build
 from sitegen.config import load_config
 
 HERE = Path(__file__).parent.parent

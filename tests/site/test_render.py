@@ -18,8 +18,8 @@ import yaml
 from conftest import ROOT, VALID_RECORD, record_with
 from markdown_it.utils import read_fixture_file
 
-from sitegen.build.outputs import record_outputs
-from sitegen.build.pipeline import check
+from sitegen.engine.outputs import record_outputs
+from sitegen.engine.pipeline import check
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 from sitegen.model import Record
