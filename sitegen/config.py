@@ -52,6 +52,7 @@ class SiteConfig:
     gate_statuses: Mapping[str, Mapping[str, str]]
     tiers: Mapping[str, Mapping[str, Any]]
     correction_statuses: Mapping[str, Mapping[str, str]]
+    page_size: int = 25  # cards per listing page (site/listing.py)
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
 
@@ -151,6 +152,7 @@ def load_config(
         gate_statuses=merged["gate_statuses"],
         tiers=merged["tiers"],
         correction_statuses=merged["correction_statuses"],
+        page_size=merged.get("page_size", 25),
         limits=dataclasses.replace(Limits(), **merged.get("limits", {})),
         source_text=text,
     )

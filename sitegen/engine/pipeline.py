@@ -151,7 +151,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     records = result.records
     shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
     cards = {o.record.url: o.cards for o in outcomes if o.record is not None}
-    shared: list[Page] = [render_index(records, config, site, shards, cards),
+    shared: list[Page] = [*render_index(records, config, site, shards, cards),
                           *(render_page(p, config, site) for p in result.pages), *contract_pages(),
                           *browse_pages(records, config, site, cards), not_found_page(config, site),
                           *feed_files(records, config, site.build_date)]

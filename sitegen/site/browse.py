@@ -2,7 +2,8 @@
 
 browse/index.html lists every verification level, gate status, quality tier and
 correction status with its count; browse/<key>-<value>.html lists the records
-with that value, newest first. Every value the site configuration knows gets a
+with that value, newest first, in pages of page_size (site/listing.py), the
+older ones under browse/<key>-<value>/<n>.html. Every value the site configuration knows gets a
 page, even with no record yet, so a badge's link never breaks. They are plain
 HTML: they work with JavaScript off and straight from disk.
 
@@ -18,12 +19,11 @@ from pathlib import PurePosixPath
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
-
 from ..config import SiteConfig
 from ..model import Page, Record
 from .badges import GUIDE_ANCHORS, browse_path, filter_values
-from .render import SiteInfo, index_order, page_head, record_cards, render_template, template_env
+from .listing import ListingPage, paginate
+from .render import SiteInfo, at_root, index_order, listing_context, page_head, record_cards, render_template, template_env
 
 BROWSE_INDEX = "browse/index.html"
 
@@ -66,7 +66,7 @@ def _values(facet: Facet, codes: Sequence[Mapping[str, str]], config: SiteConfig
 
 
 def _entry(record: Record, card: str) -> dict[str, Any]:
-    return {"html": Markup(card), "codes": filter_values(record)}
+    return {"html": card, "codes": filter_values(record)}
 
 
 def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
@@ -83,21 +83,25 @@ def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site
 
 
 def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence[Mapping[str, Any]],
-                       site: SiteInfo) -> dict[str, Any]:
-    """One browse page: the records with one value of one facet; entries come newest first, each with its codes."""
+                       listing: ListingPage, site: SiteInfo) -> dict[str, Any]:
+    """One page of a browse listing: entries are the records with this value, newest first, each with its card."""
+    root = "../" * listing.path.count("/")
     title = f"{facet.title}: {value['label']}"
+    if listing.number:
+        title += f", records {listing.first_position} to {listing.last_position}"
     return {
         "site": site,
-        "page": page_head(title, value["description"], value["href"], site, "../"),
+        "page": page_head(title, value["description"], listing.path, site, root),
         "facet": {"key": facet.key, "title": facet.title, "anchor": facet.anchor},
         "value": value,
-        "entries": [e for e in entries if e["codes"][facet.key] == value["value"]],
+        "entries": [{"html": at_root(entries[i]["html"], root)} for i in listing.items],
+        "listing": listing_context(listing, len(entries)),
     }
 
 
 def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
                  cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
-    """browse/index.html and one page per value of each facet; cards_html as for the index (render.record_cards)."""
+    """browse/index.html and the pages of each value of each facet; cards_html as for the index (render.record_cards)."""
     env = template_env(config.layouts_dir)
     index = context_for_browse_index(records, config, site)
     entries = [_entry(r, (cards_html[r.url] if cards_html else record_cards(r, config, site))[1])
@@ -106,8 +110,10 @@ def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
                   "the browse pages")]
     for facet, facet_context in zip(FACETS, index["facets"]):
         for value in facet_context["values"]:
-            html = render_template(env, "browse.html", context_for_browse(facet, value, entries, site))
-            pages.append(Page(PurePosixPath(value["href"]), html.encode("utf-8"), "the browse pages"))
+            matching = [e for e in entries if e["codes"][facet.key] == value["value"]]
+            for listing in paginate(len(matching), config.page_size, value["href"]):
+                html = render_template(env, "browse.html", context_for_browse(facet, value, matching, listing, site))
+                pages.append(Page(PurePosixPath(listing.path), html.encode("utf-8"), "the browse pages"))
     return pages
 
 

@@ -29,6 +29,7 @@ from .cite import cite_context, doi_url
 from .markdown import inline_text, render_inline, render_markdown
 from .metadata import head_context
 from .suggest import suggestion_url
+from .listing import ListingPage, paginate
 from .svgbadge import embed_context
 
 # Ids the record page uses itself (sections and their headings); a heading in the
@@ -112,6 +113,7 @@ def template_env(layouts_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["human_date"] = human_date
+    env.filters["thousands"] = lambda n: f"{n:,}"  # 10,000 records
     return env
 
 
@@ -324,8 +326,19 @@ def _card_macros(layouts_dir: Path) -> Any:
     return template_env(layouts_dir).get_template("partials/cards.html").module
 
 
+# Where a card's links start from the site root: filled in for each listing page (at_root),
+# whose depth differs (index.html, page/3.html, browse/x/3.html). A NUL byte cannot come
+# from a record (load refuses control characters), so the marker cannot be forged.
+CARD_ROOT = "\x00root\x00"
+
+
+def at_root(card_html: str, root: str) -> Markup:
+    """A card made by record_cards, with its links made relative to a page `root` away from the site root."""
+    return Markup(card_html.replace(CARD_ROOT, root))
+
+
 def record_cards(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[str, str]:
-    """The record's card on the index and on the browse pages, as HTML.
+    """The record's card on the index and on the browse pages, as HTML, links from CARD_ROOT.
 
     Made once per record (in the worker that renders the record, and kept in
     the build cache), so the site-wide pages only join finished cards.
@@ -333,7 +346,7 @@ def record_cards(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[st
     macros = _card_macros(config.layouts_dir)
     card = _card(record, config)
     try:
-        return str(macros.index_card(card, site)), str(macros.browse_card(card, site))
+        return str(macros.index_card(card, site, CARD_ROOT)), str(macros.browse_card(card, site, CARD_ROOT))
     except jinja2.TemplateError as exc:
         raise BuildError(f"layouts/partials/cards.html: {exc}") from None
 
@@ -343,39 +356,63 @@ def index_order(records: Iterable[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (-r.submitted.toordinal(), r.title.casefold(), r.slug))
 
 
-def context_for_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
-                      search_shards: Sequence[str] = (), cards_html: Mapping[str, tuple[str, str]] | None = None,
-                      ) -> dict[str, Any]:
-    """The index: every record as a card, the filter choices with their counts, and the extra search bundles.
-
-    cards_html maps a record's url to its cards (record_cards), when they were made already.
-    """
-    cards = [{"html": Markup((cards_html[r.url] if cards_html else record_cards(r, config, site))[0]),
-              "filters": filter_values(r)} for r in index_order(records)]
+def filter_options(codes: Sequence[Mapping[str, str]], config: SiteConfig) -> list[dict[str, Any]]:
+    """The index's filter choices, each with how many records have it."""
 
     def options(key: str, labels: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
-        for card in cards:
-            counts[card["filters"][key]] = counts.get(card["filters"][key], 0) + 1
+        for record_codes in codes:
+            counts[record_codes[key]] = counts.get(record_codes[key], 0) + 1
         return [{"value": code, "label": str(labels[code]["label"]), "count": counts.get(code, 0)} for code in labels]
 
-    languages = sorted({c["filters"]["language"] for c in cards})
-    return {
-        "site": site,
-        "page": page_head(site.title, site.description, "index.html", site, ""),
-        "search_shards": " ".join(f"{path}/" for path in search_shards),
-        "cards": cards,
-        "filters": [
-            {"key": "level", "label": "Verification level",
-             "options": [dict(o, label=f"{o['value']} · {o['label']}") for o in options("level", config.levels)]},
-            {"key": "gate", "label": "Gate status", "options": options("gate", config.gate_statuses)},
-            {"key": "tier", "label": "Quality tier", "options": options("tier", config.tiers)},
-            {"key": "status", "label": "Correction status", "options": options("status", config.correction_statuses)},
-            {"key": "language", "label": "Language", "options": [
-                {"value": code, "label": code, "count": sum(1 for c in cards if c["filters"]["language"] == code)}
-                for code in languages]},
-        ],
-    }
+    languages: dict[str, int] = {}
+    for record_codes in codes:
+        languages[record_codes["language"]] = languages.get(record_codes["language"], 0) + 1
+    return [
+        {"key": "level", "label": "Verification level",
+         "options": [dict(o, label=f"{o['value']} · {o['label']}") for o in options("level", config.levels)]},
+        {"key": "gate", "label": "Gate status", "options": options("gate", config.gate_statuses)},
+        {"key": "tier", "label": "Quality tier", "options": options("tier", config.tiers)},
+        {"key": "status", "label": "Correction status", "options": options("status", config.correction_statuses)},
+        {"key": "language", "label": "Language",
+         "options": [{"value": code, "label": code, "count": languages[code]} for code in sorted(languages)]},
+    ]
+
+
+def listing_context(page: ListingPage, total: int) -> dict[str, Any]:
+    """What a listing template needs about its page: the neighbours, the range shown, the total."""
+    return {"total": total, "first_page": page.number == 0, "number": page.number, "archive_pages": page.archive_pages,
+            "first_position": page.first_position, "last_position": page.last_position,
+            "newer": page.newer, "older": page.older, "newest": page.newest, "oldest": page.oldest,
+            "paged": page.archive_pages > 0}
+
+
+def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = (),
+                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
+    """The index: index.html with the newest records and the search form, then the archive pages (site/listing.py).
+
+    search_shards are the Pagefind bundles merged into the main one; cards_html maps a
+    record's url to its cards (record_cards), when they were made already.
+    """
+    ordered = index_order(records)
+    cards = [(cards_html[r.url] if cards_html else record_cards(r, config, site))[0] for r in ordered]
+    env = template_env(config.layouts_dir)
+    filters = filter_options([filter_values(r) for r in ordered], config)
+    pages = []
+    for listing in paginate(len(ordered), config.page_size, "index.html"):
+        root = "../" * listing.path.count("/")
+        title = site.title if listing.number == 0 else f"Research records {listing.first_position} to {listing.last_position}"
+        context = {
+            "site": site,
+            "page": page_head(title, site.description, listing.path, site, root),
+            "search_shards": " ".join(f"{path}/" for path in search_shards),
+            "cards": [{"html": at_root(cards[i], root)} for i in listing.items],
+            "listing": listing_context(listing, len(ordered)),
+            "filters": filters,
+        }
+        html = render_template(env, "index.html", context)
+        pages.append(Page(PurePosixPath(listing.path), html.encode("utf-8"), "the record index"))
+    return pages
 
 
 def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
@@ -400,14 +437,6 @@ def manifest_page(record: Record) -> Page:
     # Compact: the C encoder writes it (indent= falls back to the pure-Python one); browsers indent JSON for display.
     manifest = json.dumps(dict(record.fields), ensure_ascii=False, separators=(",", ":")) + "\n"
     return Page(PurePosixPath(f"records/{record.slug}.json"), manifest.encode("utf-8"), record.rel_path)
-
-
-def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = (),
-                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> Page:
-    """The index page listing every record; search_shards are the Pagefind bundles merged into the main one."""
-    context = context_for_index(records, config, site, search_shards, cards_html)
-    html = render_template(template_env(config.layouts_dir), "index.html", context)
-    return Page(PurePosixPath("index.html"), html.encode("utf-8"), "the record index")
 
 
 def render_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> Page:
