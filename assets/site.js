@@ -1,14 +1,21 @@
-/* The record index: search, filters and sorting over the cards the page already lists.
+/* The record index: search, filters and sorts over the whole registry, a page of results at a time.
  *
- * Without JavaScript the index is a plain list. With it, the search form appears.
- * Filters and sorting work on the cards themselves. Words are searched with
- * Pagefind when the site is served over http(s); opened from disk (file://),
- * Pagefind cannot run (no fetch, modules or WebAssembly there), so the same box
- * searches search-data.js, loaded by a plain script element. Both give back
- * record URLs and excerpts, shown the same way.
+ * Without JavaScript the index is a plain list in pages (index.html, page/<n>.html). With it,
+ * the search form appears. With no words, no filter and the default order the page shows its
+ * own cards; anything else shows results, made here from data:
  *
- * Nothing here writes HTML: text is set with textContent, excerpts are built
- * from text nodes and <mark> elements.
+ *  - Filters and sorts, and words opened from disk (file://), use the offline index
+ *    (search/, sitegen/search/offline.py): small script files loaded on demand by plain
+ *    <script> elements, which work from disk where fetch, modules and WebAssembly do not.
+ *    A query loads the chunks of its words, its filter values and the records it shows.
+ *  - Words on a served site (http, https) use Pagefind, ranked by relevance, with excerpts;
+ *    only the shown page of results is fetched.
+ *
+ * The address keeps the words, filters, sort and page (?q=...&gate=verified&sort=...&page=2),
+ * so results can be linked and the back button works.
+ *
+ * Nothing here writes HTML: text is set with textContent, excerpts are built from text nodes
+ * and <mark> elements.
  */
 (function () {
   "use strict";
@@ -20,13 +27,12 @@
   var sortSelect = document.getElementById("finder-sort");
   var status = document.getElementById("finder-count");
   var empty = document.getElementById("finder-empty");
+  var staticPager = document.getElementById("pager");
   var filterSelects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-  var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > .card"));
-  var byUrl = new Map();
-  cards.forEach(function (card, index) {
-    card.dataset.order = String(index);
-    byUrl.set(card.dataset.url, card);
-  });
+  var root = form.dataset.root || "";
+  var offlineBase = form.dataset.offline || "search/";
+  var staticStatus = status.textContent;
+  var PER_PAGE = 25;
   var DEFAULT_SORT = "date-desc";
   var SORTS = {
     "date-desc": { key: "date", dir: "desc" },
@@ -34,75 +40,242 @@
     "score-desc": { key: "score", dir: "desc" },
     "title-asc": { key: "title", dir: "asc" }
   };
-  var enginePromise = null;
+  var BADGE_TITLES = { level: "Verification level", gate: "Gate status", tier: "Quality tier", correction: "Correction status" };
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December"];
   var generation = 0;
   var sortChosen = false;
   var timer = 0;
   var shownTimes = 0;
+  var page = 1;
 
-  /* ---- Engines: each has search(query, filters, sort) -> [{url, excerpt}] ---- */
+  var results = document.createElement("ol");
+  results.className = "cards";
+  results.id = "results";
+  results.hidden = true;
+  list.parentNode.insertBefore(results, list.nextSibling);
+  var resultPager = document.createElement("nav");
+  resultPager.className = "pager";
+  resultPager.id = "results-pager";
+  resultPager.setAttribute("aria-label", "Pages of results");
+  resultPager.hidden = true;
+  empty.parentNode.insertBefore(resultPager, empty.nextSibling);
 
   function servedOverHttp() {
     return location.protocol === "http:" || location.protocol === "https:";
   }
 
-  function loadEngine() {
-    if (!enginePromise) {
-      var first = servedOverHttp() && form.dataset.pagefind ? loadPagefind().catch(function () { return null; }) : Promise.resolve(null);
-      enginePromise = first.then(function (engine) { return engine || loadOffline(); });
-    }
-    return enginePromise;
+  /* ---- Words: folded as sitegen/search/offline.py folds the indexed text ---- */
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function loadPagefind() {
-    var url = new URL(form.dataset.pagefind, document.baseURI).href;
-    /* A large registry's index comes in shards (bundles of a few hundred records each): merge them all. */
-    var shards = (form.dataset.pagefindShards || "").split(" ").filter(Boolean).map(function (path) {
-      return new URL(path, document.baseURI).href;
+  var WORD = /[\p{L}\p{N}]/u;
+
+  function terms(query) {
+    return fold(query).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w && w.length <= 64; });
+  }
+
+  /* ---- The offline index: one script element per chunk, each file calls SITEGEN_SEARCH_CHUNK ---- */
+
+  var chunks = {};
+
+  window.SITEGEN_SEARCH_CHUNK = function (name, data) {
+    var entry = chunks[name];
+    if (entry && entry.resolve) entry.resolve(data);
+  };
+
+  function chunk(name) {
+    if (!chunks[name]) {
+      var entry = {};
+      entry.promise = new Promise(function (resolve, reject) {
+        entry.resolve = resolve;
+        var script = document.createElement("script");
+        script.src = offlineBase + name + ".js";
+        script.onerror = function () { reject(new Error("could not load " + name)); };
+        document.head.appendChild(script);
+      });
+      chunks[name] = entry;
+    }
+    return chunks[name].promise;
+  }
+
+  function decode(text) {
+    var out = [];
+    if (!text) return out;
+    var previous = 0;
+    text.split(".").forEach(function (gap) {
+      previous += parseInt(gap, 36);
+      out.push(previous);
     });
-    return import(url).then(function (pagefind) {
-      return Promise.resolve(pagefind.options({ baseUrl: siteRoot, excerptLength: 28 }))
-        .then(function () { return pagefind.init ? pagefind.init() : null; })
-        .then(function () {
-          return Promise.all(shards.map(function (shard) { return pagefind.mergeIndex(shard, { baseUrl: siteRoot }); }));
-        })
-        .then(function () {
+    return out;
+  }
+
+  function numbers(text) {
+    return text ? text.split(".").map(function (n) { return parseInt(n, 36); }) : [];
+  }
+
+  function keyOf(word) {
+    return Array.from(word).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  }
+
+  /* Records holding a word that starts with term: a mark per record number. */
+  function wordSet(manifest, term) {
+    var key = keyOf(term);
+    var names = manifest.words.filter(function (k) {
+      return Array.from(term).length >= 2 ? k === key : k === key || k.indexOf(key + "-") === 0;
+    });
+    return Promise.all(names.map(function (k) { return chunk("w/" + k); })).then(function (loaded) {
+      var marks = new Uint8Array(manifest.count);
+      loaded.forEach(function (words) {
+        Object.keys(words).forEach(function (word) {
+          if (word.indexOf(term) === 0) decode(words[word]).forEach(function (n) { marks[n] = 1; });
+        });
+      });
+      return marks;
+    });
+  }
+
+  function filterSet(manifest, key, value) {
+    if (!manifest.filters[key] || !manifest.filters[key][value]) return Promise.resolve(new Uint8Array(manifest.count));
+    return chunk("f/" + key + "/" + value).then(function (text) {
+      var marks = new Uint8Array(manifest.count);
+      decode(text).forEach(function (n) { marks[n] = 1; });
+      return marks;
+    });
+  }
+
+  /* Every record number in the order asked for; records are numbered newest first. */
+  function order(manifest, sortName) {
+    var n = manifest.count;
+    if (sortName === "score-desc" || sortName === "title-asc") {
+      return chunk(sortName === "score-desc" ? "s/score" : "s/title").then(numbers);
+    }
+    var all = new Array(n);
+    for (var i = 0; i < n; i++) all[i] = sortName === "date-asc" ? n - 1 - i : i;
+    return Promise.resolve(all);
+  }
+
+  function shownRecords(manifest, wanted) {
+    var per = manifest.recordsPerChunk;
+    var names = [];
+    wanted.forEach(function (n) {
+      var name = "r/" + Math.floor(n / per);
+      if (names.indexOf(name) === -1) names.push(name);
+    });
+    return Promise.all(names.map(chunk)).then(function (loaded) {
+      var byName = {};
+      names.forEach(function (name, i) { byName[name] = loaded[i]; });
+      return wanted.map(function (n) {
+        var r = byName["r/" + Math.floor(n / per)][n % per];
+        return { url: r[0], id: r[1], title: r[2], date: r[3], score: r[4], lang: r[5], badges: r[6], filters: r[7],
+          abstract: r[8], excerpt: null };
+      });
+    });
+  }
+
+  var offline = {
+    name: "offline",
+    manifest: null,
+    load: function () {
+      if (!this.manifest) this.manifest = chunk("manifest");
+      return this.manifest;
+    },
+    /* The matching record numbers in order: words (every one must start a word of the record), then filters. */
+    search: function (query, filters, sortName) {
+      return this.load().then(function (manifest) {
+        var sets = terms(query).map(function (t) { return wordSet(manifest, t); });
+        Object.keys(filters).forEach(function (key) { sets.push(filterSet(manifest, key, filters[key])); });
+        var sortBy = sortName === "relevance" ? DEFAULT_SORT : sortName;  // offline, best match is newest first
+        return Promise.all([Promise.all(sets), order(manifest, sortBy)]).then(function (both) {
+          var marks = both[0];
+          var matches = both[1].filter(function (n) {
+            for (var i = 0; i < marks.length; i++) if (!marks[i][n]) return false;
+            return true;
+          });
           return {
-            name: "pagefind",
-            search: function (query, filters, sort) {
-              var options = { filters: filters };
-              if (sort) {
-                options.sort = {};
-                options.sort[sort.key] = sort.dir;
-              }
-              return pagefind.search(query, options).then(function (found) {
-                if (!found) return null;
-                return Promise.all(found.results.map(function (r) { return r.data(); }));
-              }).then(function (data) {
-                if (!data) return null;
-                var results = data.map(function (d) {
-                  return { url: siteRelative(d.url), excerpt: segmentsFromHtml(d.excerpt) };
+            total: matches.length,
+            count: manifest.count,
+            badges: manifest.badges,
+            page: function (from, to) { return shownRecords(manifest, matches.slice(from, to)); }
+          };
+        });
+      });
+    }
+  };
+
+  /* ---- Pagefind, for words on a served site ---- */
+
+  var pagefindPromise = null;
+
+  function loadPagefind() {
+    if (!pagefindPromise) {
+      var url = new URL(form.dataset.pagefind, document.baseURI).href;
+      /* A large registry's index comes in shards (bundles of a few hundred records each): merge them all. */
+      var shards = (form.dataset.pagefindShards || "").split(" ").filter(Boolean).map(function (path) {
+        return new URL(root + path, document.baseURI).href;
+      });
+      pagefindPromise = import(url).then(function (pagefind) {
+        return Promise.resolve(pagefind.options({ baseUrl: siteRoot, excerptLength: 28 }))
+          .then(function () { return pagefind.init ? pagefind.init() : null; })
+          .then(function () {
+            return Promise.all(shards.map(function (shard) { return pagefind.mergeIndex(shard, { baseUrl: siteRoot }); }));
+          })
+          .then(function () { return pagefind; });
+      });
+    }
+    return pagefindPromise;
+  }
+
+  var shardCount = (form.dataset.pagefindShards || "").split(" ").filter(Boolean).length;
+
+  var hosted = {
+    name: "pagefind",
+    /* Null when Pagefind cannot answer this one: merged shards come back by relevance only, so a
+       chosen order over several shards is the offline index's to give. */
+    search: function (query, filters, sortName) {
+      var sort = SORTS[sortName];
+      if (sort && shardCount) return Promise.resolve(null);
+      return Promise.all([loadPagefind(), offline.load()]).then(function (both) {
+        var pagefind = both[0], manifest = both[1];
+        var options = { filters: filters };
+        if (sort) {
+          options.sort = {};
+          options.sort[sort.key] = sort.dir;
+        }
+        return pagefind.search(query, options).then(function (found) {
+          if (!found) return null;
+          return {
+            total: found.results.length,
+            count: manifest.count,
+            badges: manifest.badges,
+            page: function (from, to) {
+              return Promise.all(found.results.slice(from, to).map(function (r) { return r.data(); })).then(function (data) {
+                return data.map(function (d) {
+                  var meta = d.meta || {};
+                  return { url: siteRelative(d.url), id: meta.id, title: meta.title, date: meta.date,
+                    score: meta.score === "" || meta.score === undefined ? null : Number(meta.score), lang: meta.lang,
+                    badges: [meta.badge0, meta.badge1, meta.badge2, meta.badge3].filter(Boolean), filters: codes(d.filters),
+                    abstract: "", excerpt: segmentsFromHtml(d.excerpt) };
                 });
-                /* Merged shards come back ordered by relevance, whatever the sort asked for:
-                   order by the cards' own values, the same the offline engine sorts by. */
-                if (sort && shards.length) {
-                  results.sort(function (a, b) {
-                    var ca = byUrl.get(a.url), cb = byUrl.get(b.url);
-                    if (!ca || !cb) return ca ? -1 : cb ? 1 : 0;
-                    return compareValues(cardValues(ca), cardValues(cb), sort);
-                  });
-                }
-                return results;
               });
             }
           };
         });
-    });
+      });
+    }
+  };
+
+  function codes(pagefindFilters) {
+    var out = {};
+    Object.keys(pagefindFilters || {}).forEach(function (key) { out[key] = (pagefindFilters[key] || [])[0]; });
+    return out;
   }
 
-  /* The index page sits at the site root, wherever the site is hosted (/, /registry/, ...).
-     Pagefind gives URLs from the server root; the cards are keyed by paths from the site root. */
-  var siteRoot = new URL(".", document.baseURI).pathname;
+  /* The site root's path, wherever the site is hosted (/, /registry/, ...): Pagefind gives URLs from
+     the server root, the index's links are from the site root. */
+  var siteRoot = new URL(root || ".", document.baseURI).pathname;
 
   function siteRelative(url) {
     var path = new URL(String(url || ""), document.baseURI).pathname;
@@ -121,142 +294,171 @@
     return out;
   }
 
-  function loadOffline() {
-    return new Promise(function (resolve, reject) {
-      if (window.SITEGEN_SEARCH_DATA) return resolve(window.SITEGEN_SEARCH_DATA);
-      var script = document.createElement("script");
-      script.src = form.dataset.fallback;
-      script.onload = function () { resolve(window.SITEGEN_SEARCH_DATA); };
-      script.onerror = function () { reject(new Error("the search data could not be loaded")); };
-      document.head.appendChild(script);
-    }).then(offlineEngine);
-  }
-
-  /* Case- and accent-insensitive text, with a map back to positions in the original. */
-  function foldWithMap(text) {
-    var folded = "";
-    var map = [];
+  /* The words of the query marked in a text (offline results show the abstract, marked). */
+  function marked(text, words) {
+    var folded = "", map = [];
     for (var i = 0; i < text.length; i++) {
       var piece = text[i].normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
       for (var j = 0; j < piece.length; j++) map.push(i);
       folded += piece;
     }
     map.push(text.length);
-    return { text: folded, map: map };
-  }
-
-  function fold(text) {
-    return foldWithMap(text).text;
-  }
-
-  var WORD = /[\p{L}\p{N}]/u;
-
-  function terms(query) {
-    return fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  }
-
-  /* Positions where term starts a word in folded text. */
-  function hits(folded, term) {
-    var found = [];
-    var at = folded.indexOf(term);
-    while (at !== -1) {
-      if (at === 0 || !WORD.test(folded[at - 1])) found.push(at);
-      at = folded.indexOf(term, at + 1);
-    }
-    return found;
-  }
-
-  function offlineEngine(data) {
-    var entries = (data && data.records ? data.records : []).map(function (r) {
-      var body = foldWithMap(r.text || "");
-      return {
-        url: r.url, title: r.title, date: r.date, score: r.score, filters: r.filters || {}, text: r.text || "",
-        head: fold([r.title, r.id, r.doi || ""].join(" ")), body: body
-      };
-    });
-    return {
-      name: "offline",
-      search: function (query, filters, sort) {
-        var words = terms(query);
-        var found = [];
-        entries.forEach(function (e) {
-          for (var key in filters) {
-            if (e.filters[key] !== filters[key]) return;
-          }
-          var weight = 0;
-          var first = -1;
-          for (var i = 0; i < words.length; i++) {
-            var inHead = hits(e.head, words[i]).length;
-            var inBody = hits(e.body.text, words[i]);
-            if (!inHead && !inBody.length) return;
-            weight += 10 * inHead + inBody.length;
-            if (inBody.length && (first === -1 || inBody[0] < first)) first = inBody[0];
-          }
-          found.push({ entry: e, weight: weight, first: first });
-        });
-        found.sort(function (a, b) {
-          if (sort) return compareValues(a.entry, b.entry, sort);
-          return b.weight - a.weight || compareValues(a.entry, b.entry, SORTS[DEFAULT_SORT]);
-        });
-        return Promise.resolve(found.map(function (f) {
-          return { url: f.entry.url, excerpt: excerpt(f.entry, words, f.first) };
-        }));
-      }
-    };
-  }
-
-  /* About thirty words around the first hit, with every hit marked. */
-  function excerpt(entry, words, first) {
-    var text = entry.text;
-    var map = entry.body.map;
-    if (!text) return [];
-    var origin = first === -1 ? 0 : map[first];
-    var start = Math.max(0, origin - 90);
-    var end = Math.min(text.length, origin + 160);
-    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
-    if (end < text.length) end = text.lastIndexOf(" ", end) > origin ? text.lastIndexOf(" ", end) : end;
     var marks = [];
     words.forEach(function (w) {
-      hits(entry.body.text, w).forEach(function (at) {
-        var s = map[at];
-        var e = map[Math.min(at + w.length, map.length - 1)];
-        while (e < text.length && WORD.test(text[e])) e++;
-        if (s >= start && e <= end) marks.push([s, e]);
-      });
+      var at = folded.indexOf(w);
+      while (at !== -1) {
+        if (at === 0 || !WORD.test(folded[at - 1])) {
+          var s = map[at], e = map[Math.min(at + w.length, map.length - 1)];
+          while (e < text.length && WORD.test(text[e])) e++;
+          marks.push([s, e]);
+        }
+        at = folded.indexOf(w, at + 1);
+      }
     });
     marks.sort(function (a, b) { return a[0] - b[0]; });
-    var out = [];
-    var pos = start;
-    if (start > 0) out.push({ text: "… ", mark: false });
+    var out = [], pos = 0;
     marks.forEach(function (m) {
       if (m[0] < pos) return;
       out.push({ text: text.slice(pos, m[0]), mark: false });
       out.push({ text: text.slice(m[0], m[1]), mark: true });
       pos = m[1];
     });
-    out.push({ text: text.slice(pos, end) + (end < text.length ? " …" : ""), mark: false });
+    out.push({ text: text.slice(pos), mark: false });
     return out;
   }
 
-  /* ---- Sorting and filtering the cards ---- */
+  /* ---- Showing results: the same card the index page lists ---- */
 
-  function cardValues(card) {
-    return {
-      date: card.dataset.date,
-      score: card.dataset.score === "" ? null : Number(card.dataset.score),
-      title: card.dataset.title,
-      order: Number(card.dataset.order)
-    };
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
 
-  function compareValues(a, b, sort) {
-    var result = 0;
-    if (sort.key === "date") result = a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
-    else if (sort.key === "score") result = (a.score === null ? -1 : a.score) - (b.score === null ? -1 : b.score);
-    else if (sort.key === "title") result = a.title.localeCompare(b.title);
-    if (sort.dir === "desc") result = -result;
-    return result || a.title.localeCompare(b.title);
+  function humanDate(iso) {
+    var parts = String(iso || "").split("-");
+    if (parts.length !== 3) return iso || "";
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
   }
+
+  function paragraph(className, segments) {
+    var p = element("p", className);
+    p.setAttribute("dir", "auto");
+    segments.forEach(function (s) {
+      if (!s.text) return;
+      if (s.mark) p.appendChild(element("mark", "", s.text));
+      else p.appendChild(document.createTextNode(s.text));
+    });
+    return p;
+  }
+
+  function card(r, badgeTexts, words) {
+    var li = element("li", "card");
+    li.dataset.url = r.url;
+    var article = element("article");
+    var h2 = element("h2", "card-title");
+    var a = element("a", "", r.title || r.url);
+    a.href = root + r.url;
+    if (r.lang) a.lang = r.lang;
+    a.setAttribute("dir", "auto");
+    h2.appendChild(a);
+    article.appendChild(h2);
+    var meta = element("p", "card-meta");
+    meta.appendChild(element("span", "card-id", r.id || ""));
+    var when = element("span");
+    when.appendChild(element("span", "visually-hidden", "Submitted "));
+    var time = element("time", "", humanDate(r.date));
+    time.setAttribute("datetime", r.date || "");
+    when.appendChild(time);
+    meta.appendChild(when);
+    if (r.score !== null && r.score !== undefined && !isNaN(r.score)) meta.appendChild(element("span", "", "Review score " + Number(r.score).toFixed(2) + "/10"));
+    if (r.lang && r.lang !== document.documentElement.lang) meta.appendChild(element("span", "", "Language: " + r.lang));
+    article.appendChild(meta);
+    var ul = element("ul", "badges");
+    ul.setAttribute("aria-label", "Badges");
+    ["level", "gate", "tier", "correction"].forEach(function (kind, i) {
+      var label = r.badges[i];
+      var about = badgeTexts[kind];
+      var value = about && r.filters ? r.filters[about.filter] : null;
+      if (!label || !value) return;
+      var badge = element("a", "badge badge-" + kind + " badge-" + kind + "-" + value.toLowerCase());
+      badge.href = root + "browse/" + about.filter + "-" + value.toLowerCase() + ".html";
+      badge.title = BADGE_TITLES[kind] + ": " + (about.descriptions[value] || "");
+      badge.dataset.badge = kind;
+      badge.appendChild(element("span", "visually-hidden", BADGE_TITLES[kind] + ": "));
+      badge.appendChild(document.createTextNode(label));
+      var item = element("li");
+      item.appendChild(badge);
+      ul.appendChild(item);
+    });
+    article.appendChild(ul);
+    if (r.excerpt && r.excerpt.length) {
+      article.appendChild(paragraph("card-excerpt", r.excerpt));
+    } else if (r.abstract) {
+      var segments = marked(r.abstract, words);
+      var p = paragraph(segments.length > 1 ? "card-excerpt" : "card-abstract", segments);
+      if (r.lang) p.lang = r.lang;
+      article.appendChild(p);
+    }
+    li.appendChild(article);
+    return li;
+  }
+
+  function pagerLink(label, target, rel) {
+    var li = element("li");
+    var a = element("a", "", label);
+    a.href = "?" + params(currentState(), target).toString();
+    if (rel) a.rel = rel;
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      page = target;
+      update(true).then(function () { status.focus(); });
+    });
+    li.appendChild(a);
+    return li;
+  }
+
+  function showResults(found, state, words) {
+    var pages = Math.max(1, Math.ceil(found.total / PER_PAGE));
+    if (page > pages) page = pages;
+    var from = (page - 1) * PER_PAGE;
+    return found.page(from, from + PER_PAGE).then(function (shown) {
+      results.textContent = "";
+      var fragment = document.createDocumentFragment();
+      shown.forEach(function (r) { fragment.appendChild(card(r, found.badges, words)); });
+      results.appendChild(fragment);
+      results.hidden = false;
+      list.hidden = true;
+      if (staticPager) staticPager.hidden = true;
+      resultPager.textContent = "";
+      if (pages > 1) {
+        var ul = element("ul");
+        if (page > 1) ul.appendChild(pagerLink("Previous results", page - 1, "prev"));
+        ul.appendChild(element("li", "pager-at", "Page " + page + " of " + pages));
+        if (page < pages) ul.appendChild(pagerLink("Next results", page + 1, "next"));
+        resultPager.appendChild(ul);
+      }
+      resultPager.hidden = pages <= 1;
+      var noun = found.count === 1 ? "record" : "records";
+      status.textContent = found.total.toLocaleString("en") + " of " + found.count.toLocaleString("en") + " " + noun +
+        " match" + (state.query ? " \u201c" + state.query + "\u201d" : "") +
+        (found.total > PER_PAGE ? ", " + (from + 1) + " to " + (from + shown.length) + " shown" : "");
+      empty.hidden = found.total > 0;
+    });
+  }
+
+  function showStatic() {
+    results.hidden = true;
+    results.textContent = "";
+    resultPager.hidden = true;
+    list.hidden = false;
+    if (staticPager) staticPager.hidden = false;
+    status.textContent = staticStatus;
+    empty.hidden = true;
+  }
+
+  /* ---- State: the form and the address ---- */
 
   function currentFilters() {
     var filters = {};
@@ -266,63 +468,29 @@
     return filters;
   }
 
-  function passes(card, filters) {
-    for (var key in filters) {
-      if (card.dataset[key] !== filters[key]) return false;
+  function currentState() {
+    return { query: input.value.trim(), filters: currentFilters(), sort: sortSelect.value };
+  }
+
+  function params(state, pageNumber) {
+    var out = new URLSearchParams();
+    if (state.query) out.set("q", state.query);
+    Object.keys(state.filters).forEach(function (k) { out.set(k, state.filters[k]); });
+    if (state.sort !== DEFAULT_SORT && !(state.query && state.sort === "relevance")) out.set("sort", state.sort);
+    if (pageNumber > 1) out.set("page", String(pageNumber));
+    return out;
+  }
+
+  function writeUrl(state, push) {
+    var search = params(state, page).toString();
+    var target = search ? "?" + search : location.pathname;
+    if (("?" + search) === location.search || (!search && !location.search)) return;
+    try {
+      if (push) history.pushState(null, "", target);
+      else history.replaceState(null, "", target);
+    } catch (e) {
+      /* Some browsers refuse to change a file:// address; the results are still shown. */
     }
-    return true;
-  }
-
-  /* ---- Showing results ---- */
-
-  function setExcerpt(card, segments) {
-    var old = card.querySelector(".card-excerpt");
-    if (old) old.remove();
-    card.classList.toggle("has-excerpt", Boolean(segments && segments.length));
-    if (!segments || !segments.length) return;
-    var p = document.createElement("p");
-    p.className = "card-excerpt";
-    p.setAttribute("dir", "auto");
-    segments.forEach(function (s) {
-      if (!s.text) return;
-      if (s.mark) {
-        var mark = document.createElement("mark");
-        mark.textContent = s.text;
-        p.appendChild(mark);
-      } else {
-        p.appendChild(document.createTextNode(s.text));
-      }
-    });
-    var abstract = card.querySelector(".card-abstract");
-    abstract.parentNode.insertBefore(p, abstract);
-  }
-
-  function show(matches, query, filters) {
-    var shown = new Set();
-    var fragment = document.createDocumentFragment();
-    matches.forEach(function (m) {
-      var card = byUrl.get(m.url);
-      if (!card || shown.has(card)) return;
-      shown.add(card);
-      card.hidden = false;
-      setExcerpt(card, m.excerpt);
-      fragment.appendChild(card);
-    });
-    var rest = cards.filter(function (c) { return !shown.has(c); });
-    rest.sort(function (a, b) { return Number(a.dataset.order) - Number(b.dataset.order); });
-    rest.forEach(function (card) {
-      card.hidden = true;
-      setExcerpt(card, null);
-      fragment.appendChild(card);
-    });
-    list.appendChild(fragment);
-    shownTimes += 1;
-    form.dataset.shown = String(shownTimes);  // lets tests and tools wait for a finished update
-    var n = shown.size;
-    var noun = cards.length === 1 ? "record" : "records";
-    if (!query && !Object.keys(filters).length) status.textContent = cards.length + " " + noun;
-    else status.textContent = n + " of " + cards.length + " " + noun + " match" + (query ? " \u201c" + query + "\u201d" : "");
-    empty.hidden = n > 0;
   }
 
   function syncSort(query) {
@@ -332,56 +500,64 @@
     if (!query && sortSelect.value === "relevance") sortSelect.value = DEFAULT_SORT;
   }
 
-  function writeUrl(query, filters, sort) {
-    var params = new URLSearchParams();
-    if (query) params.set("q", query);
-    Object.keys(filters).forEach(function (k) { params.set(k, filters[k]); });
-    if (sort !== DEFAULT_SORT && !(query && sort === "relevance")) params.set("sort", sort);
-    var search = params.toString();
-    try {
-      history.replaceState(null, "", search ? "?" + search : location.pathname);
-    } catch (e) {
-      /* Some browsers refuse to change a file:// address; the results are still shown. */
-    }
+  function finished() {
+    shownTimes += 1;
+    form.dataset.shown = String(shownTimes);  // lets tests and tools wait for a finished update
   }
 
-  function update() {
+  function update(push) {
     var mine = ++generation;
-    var query = input.value.trim();
-    syncSort(query);
-    var filters = currentFilters();
-    var sortName = sortSelect.value;
-    var sort = SORTS[sortName] || null;
-    writeUrl(query, filters, sortName);
-    if (!query) {
-      var matches = cards.filter(function (c) { return passes(c, filters); });
-      matches.sort(function (a, b) {
-        return sort ? compareValues(cardValues(a), cardValues(b), sort) : cardValues(a).order - cardValues(b).order;
-      });
-      show(matches.map(function (c) { return { url: c.dataset.url, excerpt: null }; }), query, filters);
+    syncSort(input.value.trim());
+    var state = currentState();
+    writeUrl(state, push);
+    var plain = !state.query && !Object.keys(state.filters).length && state.sort === DEFAULT_SORT && page === 1;
+    if (plain) {
+      showStatic();
+      finished();
       return Promise.resolve();
     }
+    var words = terms(state.query);
+    var useHosted = words.length && servedOverHttp() && form.dataset.pagefind;
     form.setAttribute("aria-busy", "true");
-    return loadEngine().then(function (engine) {
-      form.dataset.engine = engine.name;
-      return engine.search(query, filters, sort);
-    }).then(function (results) {
-      if (mine !== generation || !results) return;
-      show(results, query, filters);
+    var engine = useHosted ? hosted : offline;
+    var search = engine.search(state.query, state.filters, state.sort).catch(function () {
+      return engine === offline ? Promise.reject(new Error("offline")) : null;
+    }).then(function (found) {
+      if (found || engine === offline) return { engine: engine, found: found };
+      return offline.search(state.query, state.filters, state.sort).then(function (f) { return { engine: offline, found: f }; });
+    });
+    return search.then(function (done) {
+      if (mine !== generation) return null;
+      form.dataset.engine = done.engine.name;
+      return showResults(done.found, state, words);
     }).catch(function () {
       if (mine !== generation) return;
-      status.textContent = "Search is not available right now; the filters still work.";
+      status.textContent = "Search is not available right now; the pages below still list every record.";
+      showStaticCards();
     }).then(function () {
       if (mine === generation) {
         form.removeAttribute("aria-busy");
         form.dataset.ready = "true";
+        finished();
       }
     });
   }
 
+  function showStaticCards() {
+    results.hidden = true;
+    resultPager.hidden = true;
+    list.hidden = false;
+    if (staticPager) staticPager.hidden = false;
+  }
+
+  function changed() {
+    page = 1;
+    return update(false);
+  }
+
   function later() {
     clearTimeout(timer);
-    timer = setTimeout(update, 160);
+    timer = setTimeout(changed, 160);
   }
 
   /* Language codes (ar, pt-BR) read better as names; the browser knows them in the page's language. */
@@ -399,37 +575,48 @@
     }
   }
 
+  function readUrl() {
+    var query = new URLSearchParams(location.search);
+    input.value = query.get("q") || "";
+    filterSelects.forEach(function (select) {
+      var value = query.get(select.dataset.filter);
+      select.value = value && select.querySelector('option[value="' + CSS.escape(value) + '"]') ? value : "";
+    });
+    var sortParam = query.get("sort");
+    sortChosen = Boolean(sortParam && SORTS[sortParam]);
+    sortSelect.value = sortChosen ? sortParam : DEFAULT_SORT;
+    page = Math.max(1, parseInt(query.get("page") || "1", 10) || 1);
+  }
+
   /* ---- Wiring ---- */
 
   nameLanguages();
   form.hidden = false;
   input.addEventListener("input", later);
-  input.addEventListener("focus", function () { loadEngine(); }, { once: true });
-  sortSelect.addEventListener("change", function () { sortChosen = true; update(); });
-  filterSelects.forEach(function (select) { select.addEventListener("change", update); });
+  input.addEventListener("focus", function () {
+    offline.load().catch(function () {});
+    if (servedOverHttp() && form.dataset.pagefind) loadPagefind().catch(function () {});
+  }, { once: true });
+  sortSelect.addEventListener("change", function () { sortChosen = true; changed(); });
+  filterSelects.forEach(function (select) { select.addEventListener("change", changed); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    update();
+    changed();
   });
   form.addEventListener("reset", function () {
     sortChosen = false;
     setTimeout(function () {
       sortSelect.value = DEFAULT_SORT;
-      update();
+      changed();
     }, 0);
   });
-
-  var params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
-  filterSelects.forEach(function (select) {
-    var value = params.get(select.dataset.filter);
-    if (value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) select.value = value;
+  window.addEventListener("popstate", function () {
+    readUrl();
+    update(false);
   });
-  var sortParam = params.get("sort");
-  if (sortParam && SORTS[sortParam]) {
-    sortSelect.value = sortParam;
-    sortChosen = true;
-  }
-  Promise.resolve(update()).then(function () { form.dataset.ready = "true"; });
+
+  readUrl();
+  status.setAttribute("tabindex", "-1");
+  Promise.resolve(update(false)).then(function () { form.dataset.ready = "true"; });
 })();

@@ -4,6 +4,7 @@ across records, then (for a build) render, write, index and publish."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -15,7 +16,8 @@ from ..errors import BuildError, format_text
 from ..model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import check_across, validate_page
-from ..search.index import build_search_index, search_data_page, search_key, shard_count, shard_paths
+from ..search.index import build_search_index, search_key, shard_count, shard_paths
+from ..search.offline import offline_index
 from ..site.browse import browse_pages, not_found_page
 from ..site.feeds import feed_files
 from ..site.harvest import harvest_files
@@ -156,7 +158,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
                           *browse_pages(records, config, site, cards), not_found_page(config, site),
                           *feed_files(records, config, site.build_date)]
     by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
-    shared.append(search_data_page([by_url[r.url] for r in index_order(records)]))
+    shared.extend(offline_index([json.loads(by_url[r.url]) for r in index_order(records)], config))
     per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
     shared.extend(harvest_files(records, paths, config, site.build_date))  # last: the sitemap lists every page

@@ -111,7 +111,11 @@ def tab_to(page, test: str, limit: int = 80) -> int:
 
 
 def visible_cards(page) -> list[str]:
-    return page.eval_on_selector_all("#records > li.card", "cards => cards.filter(c => !c.hidden).map(c => c.dataset.url)")
+    """The records the index shows: its own page of cards, or the results made from the search data."""
+    return page.evaluate("""() => {
+        const results = document.getElementById('results');
+        const list = results && !results.hidden ? results : document.getElementById('records');
+        return Array.from(list.querySelectorAll(':scope > li.card')).map(c => c.dataset.url); }""")
 
 
 @pytest.mark.parametrize("where", ["http", "file"])

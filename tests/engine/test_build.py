@@ -125,7 +125,7 @@ def test_the_example_site_has_every_part(example_output):
                  "llm-synthetic-data-zero-shot-ner", "scaling-contproto-multilingual-ner",
                  "zero-shot-transfer-xtreme-classification"):
         assert f"records/{slug}.html" in files and f"records/{slug}.json" in files
-    assert {"index.html", "about.html", "guide.html", "search-data.js", "assets/site.css", "assets/site.js",
+    assert {"index.html", "about.html", "guide.html", "search/manifest.js", "assets/site.css", "assets/site.js",
             "contracts/paper-manifest-v1.1.json", "contracts/correction-record-v1.json",
             "artifacts/scaling-contproto-multilingual-ner/repro.py", "pagefind/pagefind.js"} <= files.keys()
     assert not any(rel.startswith("contracts/site-config") for rel in files)

@@ -261,10 +261,11 @@ def test_text_aimed_at_pagefind_attributes_stays_text():
 
     hostile = '" data-pagefind-filter="tier:doi-grade" x="<b data-pagefind-meta="title:pwned">'
     entry = {"id": "SRCH:BADBAD01", "title": hostile, "date": "2026-07-01", "score": None, "text": hostile + " body",
+             "language": "en", "badges": [hostile],
              "filters": {"level": "L2", "gate": "verified", "tier": "watchlist", "status": "current", "language": "en"}}
     document = html5lib.parse(search_document(entry, "en"), treebuilder="etree", namespaceHTMLElements=False)
     filters = sorted(e.get("data-pagefind-filter") for e in document.iter() if e.get("data-pagefind-filter"))
     metas = sorted(e.get("data-pagefind-meta") for e in document.iter() if e.get("data-pagefind-meta"))
     assert filters == ["gate:verified", "language:en", "level:L2", "status:current", "tier:watchlist"]
-    assert metas == ["date:2026-07-01", "id:SRCH:BADBAD01", "title"]
+    assert metas == ["badge0:" + hostile, "date:2026-07-01", "id:SRCH:BADBAD01", "lang:en", "score:", "title"]
     assert hostile in "".join(document.find(".//main").itertext())

@@ -76,7 +76,7 @@ def test_basic_site_matches_the_golden_tree(make_site, tmp_path, update_golden, 
 
 def test_golden_tree_holds_html_json_and_search_data():
     files = site_files(GOLDEN)
-    assert {"index.html", "about.html", "guide.html", "search-data.js",
+    assert {"index.html", "about.html", "guide.html", "search/manifest.js",
             "records/quokka-transfer-verified.html", "records/quokka-transfer-verified.json",
             "contracts/paper-manifest-v1.1.json", "artifacts/quokka-transfer-verified/repro.py"} <= files.keys()
     assert not any(rel.startswith(NOT_GOLDEN) for rel in files)

@@ -23,7 +23,8 @@ from sitegen.engine.pipeline import check
 from sitegen.config import load_config
 from sitegen.errors import BuildError
 from sitegen.model import Record
-from sitegen.search.index import script_json, search_data_page
+from sitegen.search.index import script_json
+from sitegen.search.offline import chunk_key, encode, fold, offline_index, words
 from sitegen.site.markdown import is_safe_url, render_inline, render_markdown
 from sitegen.site.render import (
     RECORD_IDS,
@@ -325,15 +326,22 @@ def test_search_data_json_cannot_end_a_script_or_open_a_comment():
     assert json.loads(text) == {"t": "</script><!-- & \u2028"}
 
 
-def test_search_data_holds_each_record_for_the_offline_search(make_site):
+def offline_chunks(pages) -> dict[str, object]:
+    """The offline index's files as name -> data, after checking each is one SITEGEN_SEARCH_CHUNK call."""
+    chunks = {}
+    for page in pages:
+        match = re.fullmatch(r'SITEGEN_SEARCH_CHUNK\("([^"]+)",(.*)\);\n', page.content.decode(), re.S)
+        assert match and f"search/{match.group(1)}.js" == str(page.out_path)
+        chunks[match.group(1)] = json.loads(match.group(2))
+    return chunks
+
+
+def test_search_entry_holds_the_text_readers_search(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD})
     result = records_of(site)
     config = load_config(site)
     _, entry_json, _ = record_outputs(result.records[0], config, site_info(config, result.pages))
-    page = search_data_page([entry_json])
-    match = re.fullmatch(r"/\*[^\n]*\*/\nwindow\.SITEGEN_SEARCH_DATA = (.*);\n", page.content.decode(), re.S)
-    assert match
-    entry = json.loads(match.group(1))["records"][0]
+    entry = json.loads(entry_json)
     assert entry["url"] == "records/rec.html" and entry["filters"] == {
         "level": "L2", "gate": "unverified", "tier": "watchlist", "status": "current", "language": "en"}
     assert "The body of the report." in entry["text"] and "The second claim." in entry["text"]
@@ -341,7 +349,20 @@ def test_search_data_holds_each_record_for_the_offline_search(make_site):
     # Record text only: the page's labels and explanations are not what a reader searches for.
     assert "Paper level" not in entry["text"] and "Descriptive public" not in entry["text"]
     assert entry["badges"][0] == "L2 · Source-grounded claims" and "Verification level:" not in entry["text"]
+    assert entry["abstract"] == "An abstract with emphasis."
 
+    chunks = offline_chunks(offline_index([entry], config))
+    assert chunks["manifest"]["count"] == 1 and chunks["manifest"]["filters"]["gate"] == {"unverified": 1}
+    assert chunks["w/62-6f"]["body"] == "0"  # "body" -> record 0
+    assert chunks["f/level/L2"] == "0"
+    assert chunks["r/0"][0][:3] == ["records/rec.html", "SRCH:0000AAAA", "A valid record"]
+
+
+def test_offline_index_words_and_record_lists():
+    assert words("Zero-shot NER, naïve CAFÉ 2026") == {"zero", "shot", "ner", "naive", "cafe", "2026"}
+    assert chunk_key("naive") == "6e-61" and chunk_key(fold("Éa")) == "65-61"
+    assert encode([0, 3, 4, 50]) == "0.3.1.1a"
+    assert encode([]) == ""
 
 def _luminance(colour: str) -> float:
     channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("s/title","1.3.0.2");

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/30",{"0":"0.3"});

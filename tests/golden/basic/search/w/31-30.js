@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/31-30",{"10":"0"});

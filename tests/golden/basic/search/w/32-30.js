@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/32-30",{"2026":"0"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/33-31",{"31":"3"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/34-39",{"49":"3"});

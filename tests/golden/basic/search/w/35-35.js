@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/35-35",{"5555":"0"});

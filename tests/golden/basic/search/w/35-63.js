@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/35-63",{"5c0ffee1":"0"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/628-64a",{"بيانات":"2"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/63-68",{"character":"0"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/636-627",{"ضافة":"2"});

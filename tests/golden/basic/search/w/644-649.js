@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/644-649",{"لى":"2"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/66-31",{"f1":"0.3"});

@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/72-65",{"recognition":"0","recomputed":"3","record":"0.2.1","recovers":"0","references":"0","relate":"0","report":"3","reported":"0","repro":"0","reproduced":"3","reproduction":"1.1.1","research":"0.1.1.1","resource":"3","result":"3","results":"3","retracted":"3","retrieved":"0","review":"3","reworded":"1"});

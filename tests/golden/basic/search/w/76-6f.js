@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/76-6f",{"vocabulary":"0"});
