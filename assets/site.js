@@ -65,17 +65,23 @@
     return location.protocol === "http:" || location.protocol === "https:";
   }
 
-  /* ---- Words: folded as sitegen/search/offline.py folds the indexed text ---- */
+  /* ---- Words: a query cut as Pagefind cuts it (sitegen/search/offline.py says why and how) ---- */
+
+  var DROPPED = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;  // the punctuation Pagefind drops from a query
+
+  function terms(query) {
+    var kept = Array.from(query).filter(function (c) { return !DROPPED.test(c); })
+      .map(function (c) { return c.toLocaleLowerCase(); }).join("");
+    return kept.replace(/\s{2,}/g, " ").trim().split(" ").filter(Boolean).map(function (t) {
+      return t.normalize("NFD").replace(/\p{Mn}/gu, "");  // diacritics, as Pagefind drops them
+    }).filter(Boolean);
+  }
 
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
   var WORD = /[\p{L}\p{N}]/u;
-
-  function terms(query) {
-    return fold(query).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w && w.length <= 64; });
-  }
 
   /* ---- The offline index: one script element per chunk, each file calls SITEGEN_SEARCH_CHUNK ---- */
 
@@ -86,13 +92,13 @@
     if (entry && entry.resolve) entry.resolve(data);
   };
 
-  function chunk(name) {
+  function chunk(name, src) {
     if (!chunks[name]) {
       var entry = {};
       entry.promise = new Promise(function (resolve, reject) {
         entry.resolve = resolve;
         var script = document.createElement("script");
-        script.src = offlineBase + name + ".js";
+        script.src = src || offlineBase + name + ".js";
         script.onerror = function () { reject(new Error("could not load " + name)); };
         document.head.appendChild(script);
       });
@@ -116,25 +122,69 @@
     return text ? text.split(".").map(function (n) { return parseInt(n, 36); }) : [];
   }
 
-  function keyOf(word) {
-    return Array.from(word).slice(0, 2).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+  function hex(word) {
+    return Array.from(word).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
   }
 
-  /* Records holding a word that starts with term: a mark per record number. */
-  function wordSet(manifest, term) {
-    var key = keyOf(term);
+  function marksOf(manifest, lists) {
+    var marks = new Uint8Array(manifest.count);
+    lists.forEach(function (list) { decode(list).forEach(function (n) { marks[n] = 1; }); });
+    return marks;
+  }
+
+  /* What a query word matches, from the chunks that can hold its words (a chunk's key is the first
+     letters of its words, offline.py: the chunks whose key starts the term or that the term starts):
+     the records of every word it starts, and, longest first, the words that start it. */
+  function wordMatches(manifest, term) {
+    var t = hex(term);
     var names = manifest.words.filter(function (k) {
-      return Array.from(term).length >= 2 ? k === key : k === key || k.indexOf(key + "-") === 0;
+      return k === t || k.indexOf(t + "-") === 0 || t.indexOf(k + "-") === 0;
     });
     return Promise.all(names.map(function (k) { return chunk("w/" + k); })).then(function (loaded) {
-      var marks = new Uint8Array(manifest.count);
+      var extensions = [], prefixes = [];
       loaded.forEach(function (words) {
         Object.keys(words).forEach(function (word) {
-          if (word.indexOf(term) === 0) decode(words[word]).forEach(function (n) { marks[n] = 1; });
+          if (word.indexOf(term) === 0) extensions.push(words[word]);
+          else if (term.indexOf(word) === 0) prefixes.push([word, words[word]]);
         });
       });
-      return marks;
+      prefixes.sort(function (a, b) { return b[0].length - a[0].length; });
+      return {
+        extensions: marksOf(manifest, extensions),
+        prefixes: prefixes.map(function (p) { return marksOf(manifest, [p[1]]); })
+      };
     });
+  }
+
+  /* The records the words match, Pagefind's way (offline.py), shard by shard: within a shard a word
+     that starts no indexed word matches the longest one that starts it, a word that matches nothing
+     is left out, and a shard where no word matches anything gives nothing. */
+  function wordResult(manifest, matches) {
+    var n = manifest.count, size = manifest.shardSize || n || 1;
+    var result = new Uint8Array(n);
+    if (!matches.length) return null;
+    function any(marks, lo, hi) {
+      for (var i = lo; i < hi; i++) if (marks[i]) return true;
+      return false;
+    }
+    /* Shard s holds record numbers (0 = newest) whose place from the oldest is in [s*size, (s+1)*size). */
+    for (var s = 0; s * size < n; s++) {
+      var hi = n - s * size, lo = Math.max(0, hi - size);
+      var present = [];
+      matches.forEach(function (m) {
+        if (any(m.extensions, lo, hi)) { present.push(m.extensions); return; }
+        for (var p = 0; p < m.prefixes.length; p++) {
+          if (any(m.prefixes[p], lo, hi)) { present.push(m.prefixes[p]); return; }
+        }
+      });
+      if (!present.length) continue;
+      for (var i = lo; i < hi; i++) {
+        var all = 1;
+        for (var k = 0; k < present.length && all; k++) all = present[k][i];
+        result[i] = all;
+      }
+    }
+    return result;
   }
 
   function filterSet(manifest, key, value) {
@@ -164,7 +214,7 @@
       var name = "r/" + Math.floor(n / per);
       if (names.indexOf(name) === -1) names.push(name);
     });
-    return Promise.all(names.map(chunk)).then(function (loaded) {
+    return Promise.all(names.map(function (name) { return chunk(name); })).then(function (loaded) {
       var byName = {};
       names.forEach(function (name, i) { byName[name] = loaded[i]; });
       return wanted.map(function (n) {
@@ -185,12 +235,13 @@
     /* The matching record numbers in order: words (every one must start a word of the record), then filters. */
     search: function (query, filters, sortName) {
       return this.load().then(function (manifest) {
-        var sets = terms(query).map(function (t) { return wordSet(manifest, t); });
-        Object.keys(filters).forEach(function (key) { sets.push(filterSet(manifest, key, filters[key])); });
+        var words = Promise.all(terms(query).map(function (t) { return wordMatches(manifest, t); }));
+        var sets = Object.keys(filters).map(function (key) { return filterSet(manifest, key, filters[key]); });
         var sortBy = sortName === "relevance" ? DEFAULT_SORT : sortName;  // offline, best match is newest first
-        return Promise.all([Promise.all(sets), order(manifest, sortBy)]).then(function (both) {
-          var marks = both[0];
-          var matches = both[1].filter(function (n) {
+        return Promise.all([words, Promise.all(sets), order(manifest, sortBy)]).then(function (all) {
+          var found = wordResult(manifest, all[0]);
+          var marks = (found ? [found] : []).concat(all[1]);
+          var matches = all[2].filter(function (n) {
             for (var i = 0; i < marks.length; i++) if (!marks[i][n]) return false;
             return true;
           });
@@ -237,7 +288,11 @@
     search: function (query, filters, sortName) {
       var sort = SORTS[sortName];
       if (sort && shardCount) return Promise.resolve(null);
-      return Promise.all([loadPagefind(), offline.load()]).then(function (both) {
+      return Promise.all([loadPagefind(), offline.load(), chunkStarts()]).then(function (all) {
+        var pagefind = all[0], manifest = all[1];
+        return Promise.all(probes(terms(query), all[2]).map(function (p) { return pagefind.preload(p); }))
+          .then(function () { return [pagefind, manifest]; });
+      }).then(function (both) {
         var pagefind = both[0], manifest = both[1];
         var options = { filters: filters };
         if (sort) {
@@ -266,6 +321,25 @@
       });
     }
   };
+
+  /* Pagefind loads, for each query word, the one chunk of its index whose range holds the word, so it
+     can miss the word's extensions in the next chunk ("transfers" after "transfer") and the shorter
+     words it falls back to. Asking it first for each chunk that starts with the word, and for the
+     word's every prefix, loads them all, so it matches what the offline index matches. */
+  function chunkStarts() {
+    return chunk("pagefind-chunks", new URL(form.dataset.pagefind.replace(/pagefind\.js$/, "sitegen-chunks.js"),
+      document.baseURI).href).catch(function () { return []; });
+  }
+
+  function probes(words, starts) {
+    var out = [];
+    words.forEach(function (word) {
+      var letters = Array.from(word);
+      for (var i = 1; i <= letters.length; i++) out.push(letters.slice(0, i).join(""));
+      starts.forEach(function (start) { if (start.indexOf(word) === 0 && start !== word) out.push(start); });
+    });
+    return out.filter(function (p, i) { return out.indexOf(p) === i; });
+  }
 
   function codes(pagefindFilters) {
     var out = {};
@@ -304,7 +378,7 @@
     }
     map.push(text.length);
     var marks = [];
-    words.forEach(function (w) {
+    words.map(fold).forEach(function (w) {
       var at = folded.indexOf(w);
       while (at !== -1) {
         if (at === 0 || !WORD.test(folded[at - 1])) {

@@ -25,7 +25,7 @@ class Limits:
     max_yaml_nodes: int = 50_000
     max_yaml_aliases: int = 100
     max_markdown_nesting: int = 32
-    search_shard_size: int = 700  # records per Pagefind run; Pagefind's memory grows with the records in one run
+    search_shard_size: int = 25_000  # records per Pagefind bundle; Pagefind's memory grows with the records in one run
 
     @property
     def yaml(self) -> YamlLimits:

@@ -171,7 +171,8 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
 def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
                  progress: "Progress") -> None:
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
-    entries = [o.search for o in sorted(outcomes, key=lambda o: o.rel_path) if o.record is not None]
+    by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
+    entries = [by_url[r.url] for r in index_order(o.record for o in outcomes if o.record is not None)]
     key = search_key(entries, config)
     previous = cache.reusable_search(key, config)
     if previous is not None:

@@ -173,6 +173,28 @@ def canonicalize_bundle(bundle: Path) -> bool:
         return False
 
 
+def chunk_starts(bundle: Path) -> list[str]:
+    """The first word of each of the bundle's word chunks, in order; [] when the format is not understood.
+
+    Pagefind's metadata lists its word chunks as [first word, last word, file]; a
+    query loads only the one chunk whose range holds each query word, so a word's
+    extensions in the next chunk ("transfers" after "transfer") would be missed.
+    site.js asks Pagefind to load those chunks as well (see CHUNKS_FILE).
+    """
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        starts: list[str] = []
+        for _, info in sorted(entry["languages"].items()):
+            meta = _read(bundle / f"pagefind.{info['hash']}.pf_meta")
+            chunks = meta[2]
+            if not all(isinstance(c, list) and len(c) == 3 and isinstance(c[0], str) for c in chunks):
+                raise _Undecodable("unexpected chunk layout")
+            starts += [c[0] for c in chunks]
+        return starts
+    except (_Undecodable, OSError, KeyError, ValueError, IndexError, TypeError, EOFError, gzip.BadGzipFile):
+        return []
+
+
 def _canonical_meta(meta: Any, renamed: dict[str, str]) -> Any:
     """Point the metadata at the renamed filter files and sort its filter and sort lists by name."""
     if not isinstance(meta, list):

@@ -10,10 +10,11 @@ Pagefind does not read the record pages. It reads one small search document
 per record, written to a temporary folder: the words to index and the
 filters, sorts and metadata as data-pagefind-* attributes, all from
 validated values. That is less to parse than the full pages, and it lets the
-index be built in shards of at most limits.search_shard_size records, run side by side,
-each a bundle of its own that the page merges (Pagefind's mergeIndex). The
-shards bound Pagefind's memory, which otherwise grows by about half a
-megabyte per page.
+index be built in shards of at most limits.search_shard_size records, each a
+bundle of its own that the page merges (Pagefind's mergeIndex). The shards
+bound Pagefind's memory, which grows by about 0.35 MB a record; the default
+keeps a registry of up to 25,000 records in one bundle, which is what a
+reader's query fetches least of.
 """
 
 from __future__ import annotations
@@ -35,12 +36,15 @@ from ..errors import BuildError
 from ..model import Page, Record
 from ..site.badges import badges_for, filter_values
 from ..site.markdown import inline_text
-from .bundle import canonicalize_bundle
+from .bundle import canonicalize_bundle, chunk_starts
 
 BUNDLE_DIR = "pagefind"
 SHARDS_DIR = "pagefind-shards"
 BUNDLE_FOLDERS = (BUNDLE_DIR, SHARDS_DIR)  # every folder the search index writes into
-_TIMEOUT = 1800  # seconds for one shard
+# Beside the main bundle: the first word of every word chunk of every bundle, for site.js (bundle.chunk_starts).
+CHUNKS_FILE = f"{BUNDLE_DIR}/sitegen-chunks.js"
+_TIMEOUT = 3600  # seconds for one shard
+_PARALLEL_SHARD = 5000  # shards of at most this many records are indexed two at a time; larger ones alone
 
 
 def record_text(record: Record, body_text: str, config: SiteConfig) -> str:
@@ -114,12 +118,15 @@ def search_document(entry: Mapping[str, Any], language: str) -> str:
 
 
 def pagefind_language(config: SiteConfig) -> str:
-    """One index for the whole site, in the site's language (ISO 639-1).
+    """One index for the whole site, in a language Pagefind has no stemmer for: "und" (undetermined).
 
-    Without this Pagefind splits the index by each page's lang, and the index
-    page (in the site's language) would never find a record written in another.
+    One index: without a forced language Pagefind splits the index by each page's
+    lang, and the index page would never find a record written in another.
+    No stemmer: the offline index (search/offline.py) must match exactly the
+    records Pagefind matches, and a query word already matches every word it
+    starts ("transfer" finds "transfers", "transferred").
     """
-    return config.language.split("-")[0].lower()
+    return "und"
 
 
 def shard_paths(count: int) -> list[str]:
@@ -180,8 +187,18 @@ def _run_pagefind(executable: str, site: Path, bundle: Path, language: str) -> N
               "the search index may differ from build to build", file=sys.stderr)
 
 
+def shard_of(number: int, count: int, size: int) -> int:
+    """The shard of record `number` (0 = the newest) of `count`: shards are cut from the oldest record on,
+    so a new record changes only the newest shard (search/offline.py reads the same rule)."""
+    return (count - 1 - number) // size
+
+
 def build_search_index(site_dir: Path, entries: Iterable[str], config: SiteConfig, jobs: int = 2) -> int:
-    """Index every record's search entry into Pagefind bundles under site_dir; returns the number of shards."""
+    """Index every record's search entry (in index order, newest first) into Pagefind bundles under site_dir.
+
+    Returns the number of shards. Pagefind holds about 0.35 MB a record while it
+    indexes, so large shards run one at a time.
+    """
     executable = _executable()
     language = pagefind_language(config)
     records = [json.loads(entry) for entry in entries]
@@ -189,14 +206,17 @@ def build_search_index(site_dir: Path, entries: Iterable[str], config: SiteConfi
     count = shard_count(len(records), config)
     scratch = Path(tempfile.mkdtemp(prefix=".sitegen-search-", dir=site_dir.parent))
     try:
-        for n in range(count):
-            for entry in records[n * size:(n + 1) * size]:
-                target = scratch / str(n) / entry["url"]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(search_document(entry, language), encoding="utf-8")
+        for number, entry in enumerate(records):
+            target = scratch / str(shard_of(number, len(records), size)) / entry["url"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(search_document(entry, language), encoding="utf-8")
         bundles = [site_dir.joinpath(*PurePosixPath(p).parts) for p in shard_paths(count)]
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, count))) as pool:
+        workers = max(1, min(jobs, count)) if size <= _PARALLEL_SHARD else 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(lambda n: _run_pagefind(executable, scratch / str(n), bundles[n], language), range(count)))
+        starts = sorted({word for bundle in bundles for word in chunk_starts(bundle)})
+        script = f"SITEGEN_SEARCH_CHUNK(\"pagefind-chunks\",{script_json(starts)});\n"
+        site_dir.joinpath(*PurePosixPath(CHUNKS_FILE).parts).write_text(script, encoding="utf-8")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return count

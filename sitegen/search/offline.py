@@ -6,7 +6,7 @@ to the page. The index is cut into many small script files under search/, and
 a query loads only the few it needs:
 
     search/manifest.js        counts, the word chunks that exist, badge texts
-    search/w/<key>.js         words starting with two letters -> the records holding them
+    search/w/<key>.js         words starting with some letters -> the records holding them
     search/f/<key>/<value>.js the records with one filter value
     search/s/<sort>.js        every record in score or title order
     search/r/<n>.js           what a result shows, for RECORDS_PER_CHUNK records
@@ -16,9 +16,32 @@ and oldest first need no file at all. Record lists are sorted numbers written
 as base-36 gaps ("0.3.1a"), a few bytes a record. Every file is one call,
 SITEGEN_SEARCH_CHUNK(name, data), with script-safe JSON (search/index.py).
 
-Words are folded the way assets/site.js folds a query: Unicode NFKD, accents
-dropped, lower case, split at anything that is not a letter or a digit. A
-query word matches every indexed word it starts, as Pagefind's does.
+Words are cut and matched as Pagefind cuts and matches them, so a query finds
+the same records from disk as on the served site (a test compares the two
+engines query by query). From Pagefind 1.x (pagefind/src/fossick/mod.rs and
+splitting.rs, pagefind_web/src/search.rs):
+- the text is split at white space; each piece is indexed as its letters and
+  digits, lower-cased ("zero-shot," -> "zeroshot"), and as its parts of two
+  or more characters: runs of letters cut where the case turns, and runs of
+  digits ("zero", "shot"; "AfroXLMR" -> "afro", "xlmr"; "Llama3Chat" ->
+  "llama", "chat"), without diacritics ("café" -> "cafe", but "æ" stays).
+  These are Pagefind 1.5's rules, read off its behaviour; tests hold them
+  against the real binary (tests/search/test_pagefind_words.py);
+- no stemming: the index's language is one Pagefind has no stemmer for
+  (search/index.py), because a second stemmer in JavaScript could never be
+  kept equal to Pagefind's;
+- a query word matches every indexed word it starts; a word that starts
+  none matches the longest indexed word that starts it; a query word that
+  matches nothing is left out, unless no word matches anything (site.js);
+- all of this within each of Pagefind's shards, whose results the page
+  merges: the manifest gives the shard size, and site.js applies the rules
+  shard by shard.
+
+Word chunks are keyed by the first two letters, and a chunk larger than
+CHUNK_BYTES is split by one more letter, and so on, so that a common prefix
+("re": results, research, retrieved, ...) does not make every query for it
+load a large file. A chunk keeps the words no longer than its key. A query
+word loads the chunks whose key starts it or that it starts.
 """
 
 from __future__ import annotations
@@ -34,26 +57,92 @@ from .index import script_json
 
 FOLDER = "search"
 RECORDS_PER_CHUNK = 50
-KEY_CHARS = 2  # word chunks are keyed by the first two letters of a word
-MAX_WORD = 64  # longer "words" (hashes, run-on text) are not indexed
+KEY_CHARS = 2  # word chunks are keyed by at least the first two letters of a word
+MAX_KEY_CHARS = 8
+CHUNK_BYTES = 48_000  # a word chunk larger than this is split by one more letter
+MAX_WORD = 256  # longer "words" (run-on junk) are not indexed
 _COMBINING = re.compile("[\u0300-\u036f]")
-_SEPARATORS = re.compile(r"[\W_]+")  # not a letter or a digit: the same classes as [^\p{L}\p{N}] in JavaScript
+_RUNS = re.compile(r"[^\W\d_]+|\d+")  # a run of letters, or a run of digits
 _BADGE_KINDS = (("level", "level"), ("gate", "gate"), ("tier", "tier"), ("correction", "status"))
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive text, as site.js folds the query."""
+    """Case- and accent-insensitive text (what site.js marks in a shown abstract)."""
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
+def _lower(text: str) -> str:
+    return "".join(c.lower() for c in text)
+
+
+def _camel(run: str) -> list[str]:
+    """A run of letters cut where the case turns: fooBar -> foo, Bar; WKWebView -> WK, Web, View."""
+    cuts = [0]
+    for i in range(1, len(run)):
+        before, here = run[i - 1], run[i]
+        if (before.islower() and here.isupper()) or (
+                before.isupper() and here.isupper() and i + 1 < len(run) and run[i + 1].islower()):
+            cuts.append(i)
+    return [run[a:b] for a, b in zip(cuts, cuts[1:] + [len(run)])]
+
+
+def _parts(piece: str) -> list[str]:
+    """The parts Pagefind also indexes a piece under: runs of letters cut at case changes, and runs of digits."""
+    parts: list[str] = []
+    for run in _RUNS.findall(piece):
+        parts += [run] if run[0].isdigit() else _camel(run)
+    return [_lower(p) for p in parts]
+
+
+def strip_marks(word: str) -> str:
+    """A word without its diacritics (canonical decomposition, combining marks dropped): café -> cafe."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
 def words(text: str) -> set[str]:
-    """The distinct indexable words of a text."""
-    return {w for w in _SEPARATORS.split(fold(text)) if w and len(w) <= MAX_WORD}
+    """The distinct words Pagefind indexes for a text (see the module's notes)."""
+    out: set[str] = set()
+    for piece in text.split():
+        piece = piece.replace("\u200b", "")
+        normalized = _lower("".join(c for c in piece if c.isalnum()))
+        if not normalized:
+            continue
+        found = [normalized] + [p for p in _parts(piece) if len(p.encode("utf-8")) > 1]
+        out.update(w for w in map(strip_marks, found) if w and len(w) <= MAX_WORD)
+    return out
 
 
-def chunk_key(word: str) -> str:
-    """The file a word lives in: its first letters as hexadecimal code points (safe on every file system)."""
-    return "-".join(f"{ord(c):x}" for c in word[:KEY_CHARS])
+_DROPPED = frozenset(("Pd", "Pe", "Pf", "Pi", "Po", "Ps"))
+
+
+def query_terms(query: str) -> list[str]:
+    """A query's words as Pagefind (and site.js) cut them: punctuation dropped, lower case, no diacritics."""
+    kept = "".join(c.lower() for c in query if unicodedata.category(c) not in _DROPPED)
+    return [w for w in (strip_marks(t) for t in re.sub(r"\s{2,}", " ", kept).strip().split(" ")) if w]
+
+
+def chunk_key(prefix: str) -> str:
+    """A chunk's file name: its letters as hexadecimal code points (safe on every file system)."""
+    return "-".join(f"{ord(c):x}" for c in prefix)
+
+
+def word_chunks(postings: Mapping[str, str], length: int = KEY_CHARS) -> dict[str, dict[str, str]]:
+    """Words (with their encoded record lists) grouped by prefix, splitting groups larger than CHUNK_BYTES."""
+    groups: dict[str, dict[str, str]] = {}
+    for word in sorted(postings):
+        groups.setdefault(word[:length], {})[word] = postings[word]
+    chunks: dict[str, dict[str, str]] = {}
+    for prefix, group in groups.items():
+        size = sum(len(word) + len(numbers) + 6 for word, numbers in group.items())
+        longer = {w: n for w, n in group.items() if len(w) > length}
+        if size > CHUNK_BYTES and longer and length < MAX_KEY_CHARS:
+            short = {w: n for w, n in group.items() if len(w) <= length}
+            if short:
+                chunks[prefix] = short
+            chunks.update(word_chunks(longer, length + 1))
+        else:
+            chunks[prefix] = group
+    return chunks
 
 
 def encode(numbers: Iterable[int]) -> str:
@@ -92,13 +181,12 @@ def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> l
     postings: dict[str, list[int]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
     for number, entry in enumerate(entries):
-        for word in words(" ".join((entry["title"], entry["id"], entry.get("doi") or "", entry["text"]))):
+        for word in words(entry["title"] + " " + entry["text"]):  # what Pagefind reads: the title, then the text
             postings.setdefault(word, []).append(number)
         for key, value in entry["filters"].items():
             filters.setdefault(key, {}).setdefault(value, []).append(number)
-    chunks: dict[str, dict[str, str]] = {}
-    for word in sorted(postings):
-        chunks.setdefault(chunk_key(word), {})[word] = encode(postings[word])
+    chunks = {chunk_key(prefix): words for prefix, words in
+              word_chunks({word: encode(numbers) for word, numbers in postings.items()}).items()}
     pages += [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
     pages += [_script(f"f/{key}/{value}", encode(numbers))
               for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
@@ -114,8 +202,9 @@ def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> l
     manifest = {
         "version": 1,
         "count": len(entries),
+        # Pagefind's shards (search/index.py, shard_of): a word is matched shard by shard, as there.
+        "shardSize": config.limits.search_shard_size,
         "recordsPerChunk": RECORDS_PER_CHUNK,
-        "keyChars": KEY_CHARS,
         "words": sorted(chunks),
         "filters": {key: {value: len(numbers) for value, numbers in sorted(values.items())}
                     for key, values in sorted(filters.items())},

@@ -359,8 +359,9 @@ def test_search_entry_holds_the_text_readers_search(make_site):
 
 
 def test_offline_index_words_and_record_lists():
-    assert words("Zero-shot NER, naïve CAFÉ 2026") == {"zero", "shot", "ner", "naive", "cafe", "2026"}
-    assert chunk_key("naive") == "6e-61" and chunk_key(fold("Éa")) == "65-61"
+    # As Pagefind: the whole piece and its parts, no diacritics (tests/search/test_pagefind_words.py).
+    assert words("Zero-shot NER, naïve CAFÉ 2026") == {"zeroshot", "zero", "shot", "ner", "naive", "cafe", "2026"}
+    assert chunk_key("na") == "6e-61" and chunk_key(fold("Éa")) == "65-61"
     assert encode([0, 3, 4, 50]) == "0.3.1.1a"
     assert encode([]) == ""
 
@@ -387,3 +388,15 @@ def test_badges_and_text_meet_wcag_aa_contrast(scheme):
               ("mark", "mark-text")]
     for background, foreground in pairs:
         assert _contrast(colours[background], colours[foreground]) >= 4.5, (scheme, background, foreground)
+
+
+def test_large_word_chunks_are_split_by_one_more_letter(monkeypatch):
+    import sitegen.search.offline as offline
+
+    monkeypatch.setattr(offline, "CHUNK_BYTES", 40)
+    postings = {"re": "0", "result": "0.1", "results": "1", "research": "2", "rest": "3", "ab": "4"}
+    chunks = offline.word_chunks(postings)
+    # Every word in exactly one chunk whose key starts it; "re" stays under the shorter key.
+    assert sorted(w for c in chunks.values() for w in c) == sorted(postings)
+    assert all(word.startswith(key) for key, c in chunks.items() for word in c)
+    assert chunks["re"] == {"re": "0"} and "ab" in chunks and len(chunks) > 3

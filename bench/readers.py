@@ -1,0 +1,144 @@
+"""What a reader's browser pays on a large registry: page loads, searches, filters, heap, bytes.
+
+    python bench/readers.py --n 10000            # generate, build with search, measure
+    python bench/readers.py --n 10000 --reuse    # measure the build left in bench/out/readers-N/
+
+For each of http (a local server) and file:// it opens index.html in Debian's
+Chromium and measures, over --runs rounds (the median is reported):
+  load      navigation start to the load event of index.html
+  search    from typing a word to the results shown
+  filter    from choosing a filter value to the results shown
+  heap      JS heap in use after the search and the filter
+  bytes     bytes the page fetched for the search and the filter (over HTTP the
+            transferred size; from disk the size of every file loaded)
+and from the output: the index page's size, the largest HTML page, the largest
+script, and the build's time and peak memory (whole process tree, search index
+included). Results go to bench/out/readers-N.json and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser import browser_page, serve_folder  # noqa: E402
+
+WORDS = ["transfer", "kazakh", "sandbox", "adapter"]  # one per round, so no round reuses another's cache
+FILTER = ("#finder-gate", "verified")
+
+
+def build(n: int, work: Path) -> dict:
+    site = work / "site"
+    if work.exists():
+        shutil.rmtree(work)
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), str(n), str(site)], check=True, capture_output=True)
+    for folder in ("layouts", "assets", "content/pages"):
+        shutil.copytree(REPO / folder, site / folder)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(work / "www"),
+                           "--no-cache"], capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(done.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {"build_s": round(elapsed, 1), "build_peak_bytes": peak}
+
+
+def wait_shown(page, before: str | None) -> None:
+    page.wait_for_function("before => { const f = document.getElementById('finder');"
+                           " return f.dataset.shown !== before && !f.hasAttribute('aria-busy'); }", arg=before)
+
+
+def measure(base: str, out: Path, word: str) -> dict:
+    from_disk = base.startswith("file:")
+    with browser_page() as (page, errors):
+        fetched: list[int] = []
+        client = page.context.new_cdp_session(page)
+        client.send("Network.enable")
+        client.on("Network.loadingFinished", lambda e: fetched.append(int(e.get("encodedDataLength", 0))))
+        loaded: list[str] = []
+        page.on("requestfinished", lambda r: loaded.append(r.url))
+        page.goto(base + "index.html", wait_until="load")
+        load_ms = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+        page.wait_for_function("() => document.getElementById('finder').dataset.ready === 'true'")
+        fetched.clear()
+        loaded.clear()
+        before = page.get_attribute("#finder", "data-shown")
+        started = time.perf_counter()
+        page.fill("#finder-q", word)
+        wait_shown(page, before)
+        search_ms = (time.perf_counter() - started) * 1000 - 160  # site.js waits 160 ms for the typing to pause
+        before = page.get_attribute("#finder", "data-shown")
+        started = time.perf_counter()
+        page.select_option(*FILTER)
+        wait_shown(page, before)
+        filter_ms = (time.perf_counter() - started) * 1000
+        heap = client.send("Runtime.getHeapUsage")["usedSize"]
+        if from_disk:
+            paths = [Path(u.removeprefix("file://")) for u in loaded if u.startswith("file://")]
+            bytes_fetched = sum(p.stat().st_size for p in paths if p.is_file())
+        else:
+            bytes_fetched = sum(fetched)
+        status = page.text_content("#finder-count")
+        return {"load_ms": round(load_ms), "search_ms": round(search_ms), "filter_ms": round(filter_ms),
+                "heap_bytes": heap, "query_bytes": bytes_fetched, "status": status, "errors": errors}
+
+
+def largest(out: Path, suffix: str) -> tuple[int, str]:
+    size, path = max((p.stat().st_size, p) for p in out.rglob(f"*{suffix}"))
+    return size, path.relative_to(out).as_posix()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="measure the build already in bench/out/readers-N/")
+    args = parser.parse_args()
+    work = REPO / "bench/out" / f"readers-{args.n}"
+    result: dict = {"records": args.n, "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count()}
+    if not args.reuse:
+        result.update(build(args.n, work))
+    out = work / "www"
+    result["index_html_bytes"] = (out / "index.html").stat().st_size
+    result["largest_html"] = largest(out, ".html")
+    result["largest_script"] = largest(out, ".js")
+    with serve_folder(out) as http_base:
+        for where, base in (("http", http_base), ("file", out.resolve().as_uri() + "/")):
+            rounds = [measure(base, out, WORDS[i % len(WORDS)]) for i in range(args.runs)]
+            result[where] = {key: statistics.median(r[key] for r in rounds) for key in
+                             ("load_ms", "search_ms", "filter_ms", "heap_bytes", "query_bytes")}
+            result[where]["max_query_bytes"] = max(r["query_bytes"] for r in rounds)
+            result[where]["example"] = rounds[0]["status"]
+            result[where]["errors"] = sorted({e for r in rounds for e in r["errors"]})
+    (REPO / "bench/out").mkdir(exist_ok=True)
+    (REPO / "bench/out" / f"readers-{args.n}.json").write_text(json.dumps(result, indent=2))
+    print(f"{args.n:,} records, {result['cpus']} CPUs, {result['date']}")
+    if "build_s" in result:
+        print(f"build with search: {result['build_s']} s, peak {result['build_peak_bytes'] / 2**20:.0f} MiB")
+    print(f"index.html {result['index_html_bytes'] / 1024:.0f} KB; largest page {result['largest_html'][0] / 1024:.0f} KB "
+          f"({result['largest_html'][1]}); largest script {result['largest_script'][0] / 1024:.0f} KB ({result['largest_script'][1]})")
+    print("| | load | search | filter | JS heap | bytes per query (max) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for where in ("http", "file"):
+        r = result[where]
+        print(f"| {where} | {r['load_ms']:.0f} ms | {r['search_ms']:.0f} ms | {r['filter_ms']:.0f} ms | "
+              f"{r['heap_bytes'] / 2**20:.1f} MB | {r['query_bytes'] / 1024:.0f} KB ({r['max_query_bytes'] / 1024:.0f} KB) |")
+        if r["errors"]:
+            print(f"  console errors over {where}: {r['errors']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

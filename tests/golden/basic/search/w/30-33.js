@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/30-33",{"031":"3"});

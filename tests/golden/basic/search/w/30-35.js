@@ -1,0 +1,1 @@
+SITEGEN_SEARCH_CHUNK("w/30-35",{"052":"3"});

@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/30-61",{"0a0b0c0d":"2"});

@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/30",{"0":"0.3"});

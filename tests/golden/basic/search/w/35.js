@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/35",{"5":"0"});

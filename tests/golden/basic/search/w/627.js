@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/627",{"ا":"2"});

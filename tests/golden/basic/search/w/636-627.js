@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/636-627",{"ضافة":"2"});

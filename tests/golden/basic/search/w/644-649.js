@@ -1,1 +1,0 @@
-SITEGEN_SEARCH_CHUNK("w/644-649",{"لى":"2"});
