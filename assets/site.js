@@ -8,8 +8,9 @@
  *    (search/, sitegen/search/offline.py): small script files loaded on demand by plain
  *    <script> elements, which work from disk where fetch, modules and WebAssembly do not.
  *    A query loads the chunks of its words, its filter values and the records it shows.
- *  - Words on a served site (http, https) use Pagefind, ranked by relevance, with excerpts;
- *    only the shown page of results is fetched.
+ *  - Words on a served site (http, https), best match first, use Pagefind, ranked by relevance,
+ *    with excerpts; only the shown page of results is fetched. A chosen order comes from the
+ *    offline index, which matches the same records.
  *
  * The address keeps the words, filters, sort and page (?q=...&gate=verified&sort=...&page=2),
  * so results can be linked and the back button works.
@@ -279,27 +280,19 @@
     return pagefindPromise;
   }
 
-  var shardCount = (form.dataset.pagefindShards || "").split(" ").filter(Boolean).length;
-
   var hosted = {
     name: "pagefind",
-    /* Null when Pagefind cannot answer this one: merged shards come back by relevance only, so a
-       chosen order over several shards is the offline index's to give. */
+    /* Null when Pagefind is not the one to answer: it ranks by relevance; a chosen order is the
+       offline index's to give (it matches the same records, offline.py). */
     search: function (query, filters, sortName) {
-      var sort = SORTS[sortName];
-      if (sort && shardCount) return Promise.resolve(null);
+      if (SORTS[sortName]) return Promise.resolve(null);
       return Promise.all([loadPagefind(), offline.load(), chunkStarts()]).then(function (all) {
         var pagefind = all[0], manifest = all[1];
         return Promise.all(probes(terms(query), all[2]).map(function (p) { return pagefind.preload(p); }))
           .then(function () { return [pagefind, manifest]; });
       }).then(function (both) {
         var pagefind = both[0], manifest = both[1];
-        var options = { filters: filters };
-        if (sort) {
-          options.sort = {};
-          options.sort[sort.key] = sort.dir;
-        }
-        return pagefind.search(query, options).then(function (found) {
+        return pagefind.search(query, { filters: filters }).then(function (found) {
           if (!found) return null;
           return {
             total: found.results.length,

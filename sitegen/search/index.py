@@ -100,17 +100,19 @@ def script_json(value: Any) -> str:
 
 
 def search_document(entry: Mapping[str, Any], language: str) -> str:
-    """The page Pagefind indexes for one record: its text, and filters, sorts and metadata as attributes."""
+    """The page Pagefind indexes for one record: its text, and filters and metadata as attributes.
+
+    No sorts: Pagefind ranks by relevance only here. Sorted results come from the
+    offline index, which matches the same records, so the metadata every query
+    loads stays small (sorts would add three lists of every record to it).
+    """
     attr = html.escape
     tags = [f'<span data-pagefind-meta="id:{attr(entry["id"])}"></span>',
             f'<span data-pagefind-meta="date:{attr(entry["date"])}"></span>',
             f'<span data-pagefind-meta="score:{"" if entry["score"] is None else entry["score"]}"></span>',
             f'<span data-pagefind-meta="lang:{attr(entry["language"])}"></span>',
             # What a result card shows, so a page of results needs nothing but Pagefind's fragments.
-            *(f'<span data-pagefind-meta="badge{n}:{attr(label)}"></span>' for n, label in enumerate(entry["badges"])),
-            f'<span data-pagefind-sort="date:{attr(entry["date"])}"></span>',
-            f'<span data-pagefind-sort="title:{attr(entry["title"].casefold())}"></span>',
-            f'<span data-pagefind-sort="score:{-1 if entry["score"] is None else entry["score"]}"></span>']
+            *(f'<span data-pagefind-meta="badge{n}:{attr(label)}"></span>' for n, label in enumerate(entry["badges"]))]
     tags += [f'<span data-pagefind-filter="{attr(key)}:{attr(value)}"></span>' for key, value in sorted(entry["filters"].items())]
     return (f'<!doctype html><html lang="{attr(language)}"><head><meta charset="utf-8"><title>{attr(entry["title"])}</title>'
             f'</head><body><main data-pagefind-body><h1 data-pagefind-meta="title">{attr(entry["title"])}</h1>'

@@ -6,6 +6,14 @@ without a base URL still has working feeds once it is hosted anywhere. With a
 base URL the feed also carries xml:base and an absolute rel="self" link, which
 some readers want.
 
+Each feed holds its newest FEED_ENTRIES entries; older ones are in archived
+feed documents (RFC 5005, section 4), cut from the oldest entry on in chunks of
+FEED_ENTRIES, so an archive never changes once written (but for a corrected
+record's entry): feeds/archive/records-1.xml holds the oldest hundred records.
+The current feed links the newest archive (rel="prev-archive"), each archive
+its neighbours and the current feed. Only full chunks are archived; the
+newest entries are always in the current feed.
+
 Ids must never change (a changed id is a new entry to every reader), so they
 are not built from URLs, which change when a site moves: each id is a
 name-based UUID (RFC 4122 version 5) of the registry id, plus the correction
@@ -31,7 +39,8 @@ from .render import index_order
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RECORDS_FEED = PurePosixPath("feeds/records.xml")
 CORRECTIONS_FEED = PurePosixPath("feeds/corrections.xml")
-FEED_ENTRIES = 100  # the newest this many; records.json holds every record for harvesters
+FEED_ENTRIES = 100  # the newest this many in each feed, and this many in each archived feed document
+HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 # A fixed namespace for the name-based ids; changing it would re-announce every entry.
 _ID_NAMESPACE = uuid.UUID("0f3c2a5e-9d4b-5e8a-b1c7-3a6f2d8e4b10")
 # Characters XML 1.0 cannot hold at all, even escaped.
@@ -72,9 +81,9 @@ def entry_id(*parts: str) -> str:
 
 
 def record_entries(records: Iterable[Record], config: SiteConfig) -> list[Entry]:
-    """The newest records, newest first."""
+    """Every record's entry, newest first."""
     entries = []
-    for record in index_order(records)[:FEED_ENTRIES]:
+    for record in index_order(records):
         fields = record.fields
         status = record.correction_status
         title = record.title if status == "current" else f"[{config.correction_statuses[status]['label']}] {record.title}"
@@ -89,11 +98,11 @@ def record_entries(records: Iterable[Record], config: SiteConfig) -> list[Entry]
 
 
 def correction_entries(records: Iterable[Record], config: SiteConfig) -> list[Entry]:
-    """The newest correction entries of every record, newest first."""
+    """Every correction entry of every record, newest first."""
     found = [(entry, record) for record in records for entry in record.fields["corrections"]["entries"]]
     found.sort(key=lambda pair: (pair[0]["date"], pair[1].id, int(pair[0]["id"][1:])), reverse=True)
     entries = []
-    for entry, record in found[:FEED_ENTRIES]:
+    for entry, record in found:
         kind = entry["kind"].replace("-", " ").capitalize()
         entries.append(Entry(
             id=entry_id(record.id, entry["id"]), title=f"{kind}: {record.title}",
@@ -125,16 +134,27 @@ def _entry_xml(entry: Entry, base: str) -> str:
     return "\n".join(lines)
 
 
+def archive_path(current: PurePosixPath, number: int) -> PurePosixPath:
+    """Where archived document `number` (1 = the oldest entries) of a feed lives: feeds/archive/records-1.xml."""
+    return current.parent / "archive" / f"{current.stem}-{number}.xml"
+
+
 def feed_xml(path: PurePosixPath, title: str, entries: Sequence[Entry], config: SiteConfig,
-             fallback_updated: str) -> str:
-    """One Atom feed document; its own updated is its newest entry's, or fallback_updated when it has none."""
+             fallback_updated: str, history: Sequence[tuple[str, PurePosixPath]] = (), archive: bool = False) -> str:
+    """One Atom feed document; its own updated is its newest entry's, or fallback_updated when it has none.
+
+    history: RFC 5005 links (rel, path from the site root) to the current and archived documents;
+    archive marks an archived document (fh:archive).
+    """
     base = config.base_url
     updated = max((e.updated for e in entries), default=fallback_updated)
     # Entry links are written from the site root; a feed at feeds/x.xml reaches the root with "../".
     root = base or "../" * (len(path.parts) - 1)
+    history_ns = f" xmlns:fh=\"{HISTORY_NS}\"" if archive else ""
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f"<feed xmlns=\"{ATOM_NS}\"" + (f" xml:base={_attr(base)}" if base else "") + f" xml:lang={_attr(config.language)}>",
+        f"<feed xmlns=\"{ATOM_NS}\"{history_ns}" + (f" xml:base={_attr(base)}" if base else "")
+        + f" xml:lang={_attr(config.language)}>",
         f"  <id>{entry_id('feed', path.as_posix())}</id>",
         f"  <title type=\"text\">{_text(title)}</title>",
     ]
@@ -146,17 +166,41 @@ def feed_xml(path: PurePosixPath, title: str, entries: Sequence[Entry], config: 
     ]
     if base:
         head.append(f"  <link rel=\"self\" type=\"application/atom+xml\" href={_attr(base + path.as_posix())}/>")
+    head += [f"  <link rel=\"{rel}\" type=\"application/atom+xml\" href={_attr(root + target.as_posix())}/>"
+             for rel, target in history]
+    if archive:
+        head.append("  <fh:archive/>")
     head.append("  <generator>sitegen</generator>")
     return "\n".join(head + [_entry_xml(e, root) for e in entries] + ["</feed>"]) + "\n"
 
 
+def _feed_documents(path: PurePosixPath, title: str, entries: Sequence[Entry], config: SiteConfig,
+                    fallback: str, what: str) -> list[Page]:
+    """The current feed (the newest FEED_ENTRIES) and its archived documents (full chunks from the oldest)."""
+    archived = len(entries) // FEED_ENTRIES
+    oldest_first = list(reversed(entries))
+    current_links = [("prev-archive", archive_path(path, archived))] if archived else []
+    pages = [Page(path, feed_xml(path, title, entries[:FEED_ENTRIES], config, fallback, current_links).encode("utf-8"),
+                  what)]
+    for number in range(1, archived + 1):
+        chunk = list(reversed(oldest_first[(number - 1) * FEED_ENTRIES:number * FEED_ENTRIES]))  # newest first
+        here = archive_path(path, number)
+        links = [("current", path)]
+        if number > 1:
+            links.append(("prev-archive", archive_path(path, number - 1)))
+        if number < archived:
+            links.append(("next-archive", archive_path(path, number + 1)))
+        pages.append(Page(here, feed_xml(here, f"{title} (archive {number})", chunk, config, fallback, links,
+                                         archive=True).encode("utf-8"), what))
+    return pages
+
+
 def feed_files(records: Sequence[Record], config: SiteConfig, build_date: dt.date | None) -> list[Page]:
-    """feeds/records.xml and feeds/corrections.xml."""
+    """feeds/records.xml and feeds/corrections.xml, and their archived documents under feeds/archive/."""
     fallback = _stamp(build_date or dt.date(1970, 1, 1))  # only for a feed with no entries: still no clock
     return [
-        Page(RECORDS_FEED, feed_xml(RECORDS_FEED, f"{config.title}: new records", record_entries(records, config),
-                                    config, fallback).encode("utf-8"), "the records feed"),
-        Page(CORRECTIONS_FEED, feed_xml(CORRECTIONS_FEED, f"{config.title}: corrections and retractions",
-                                        correction_entries(records, config), config, fallback).encode("utf-8"),
-             "the corrections feed"),
+        *_feed_documents(RECORDS_FEED, f"{config.title}: new records", record_entries(records, config), config,
+                         fallback, "the records feed"),
+        *_feed_documents(CORRECTIONS_FEED, f"{config.title}: corrections and retractions",
+                         correction_entries(records, config), config, fallback, "the corrections feed"),
     ]

@@ -1,20 +1,27 @@
-"""For harvesters: records.json with every manifest, and sitemap.xml and robots.txt.
+"""For harvesters: records.json and its dumps with every manifest, and sitemap.xml and robots.txt.
 
-records.json follows the records-index-v1 contract (sitegen/contracts/, published
-under contracts/ like the others): every record's validated manifest with the
-contract (schema version) it follows, ordered by registry id so that a new
-record is a small diff. It is always written; its paths are relative to it, and
-absolute URLs are added when the site has a base URL.
+records.json follows the records-index-v2 contract (sitegen/contracts/, published
+under contracts/ like the others): a small manifest listing the dumps under
+records/dumps/, JSON Lines files that hold every record's validated manifest
+with the contract (schema version) it follows. A record goes to the dump of
+the first two hexadecimal digits of its registry id (SRCH:3F...), ordered by
+id within it, so no file grows with the registry beyond 1/256 of it and a new
+or corrected record changes one dump and the manifest; each dump's size and
+SHA-256 are listed, so a harvester fetches only what changed. The paths are
+relative to records.json, and absolute URLs are added when the site has a base
+URL.
 
 A sitemap must list absolute URLs and robots.txt must name the sitemap's
-absolute URL, so both are written only when a base URL is configured.
-robots.txt only has an effect at the root of a host; under a subpath it is
-written anyway and crawlers ignore it.
+absolute URL, so both are written only when a base URL is configured. Past
+the protocol's limits (50,000 URLs or 50 MB a file) sitemap.xml becomes a
+sitemap index of sitemaps/<n>.xml. robots.txt only has an effect at the root
+of a host; under a subpath it is written anyway and crawlers ignore it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Sequence
@@ -27,61 +34,96 @@ from .render import contract_href
 RECORDS_JSON = PurePosixPath("records.json")
 SITEMAP = PurePosixPath("sitemap.xml")
 ROBOTS = PurePosixPath("robots.txt")
-INDEX_CONTRACT = "records-index-v1"
+INDEX_CONTRACT = "records-index-v2"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_URLS = 50_000  # the sitemap protocol's limits for one file
+SITEMAP_BYTES = 50_000_000
 # Pages that are not content a search engine should list.
 _NOT_IN_SITEMAP = frozenset({"404.html"})
 
 
-def records_index(records: Iterable[Record], config: SiteConfig, build_date: dt.date | None) -> dict[str, Any]:
-    """records.json as data: the site, then every record's manifest with its contract."""
-    items = []
+def record_item(record: Record, config: SiteConfig) -> dict[str, Any]:
+    """One record for harvesters: its manifest, the contract it follows and where its files are."""
+    fields = record.fields
+    item: dict[str, Any] = {
+        "id": record.id,
+        "contract": fields["contract"],
+        "contract_schema": contract_href(fields["contract"]) or f"contracts/{fields['contract']}.json",
+        "correction_contract": fields["corrections"]["contract"],
+        "page": record.url,
+        "manifest_file": f"records/{record.slug}.json",
+        "updated": record.updated.isoformat(),
+        "manifest": dict(fields),
+    }
+    if config.base_url:
+        item["url"] = config.base_url + record.url
+    return item
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def records_files(records: Iterable[Record], config: SiteConfig, build_date: dt.date | None) -> list[Page]:
+    """records.json and the dumps it lists (records/dumps/<id prefix>.jsonl, one record per line, by id)."""
+    dumps: dict[str, list[str]] = {}
     for record in sorted(records, key=lambda r: r.id):
-        fields = record.fields
-        item: dict[str, Any] = {
-            "id": record.id,
-            "contract": fields["contract"],
-            "contract_schema": contract_href(fields["contract"]) or f"contracts/{fields['contract']}.json",
-            "correction_contract": fields["corrections"]["contract"],
-            "page": record.url,
-            "manifest_file": f"records/{record.slug}.json",
-            "updated": record.updated.isoformat(),
-            "manifest": dict(fields),
-        }
-        if config.base_url:
-            item["url"] = config.base_url + record.url
-        items.append(item)
-    data: dict[str, Any] = {
+        dumps.setdefault(record.id[5:7], []).append(_compact(record_item(record, config)))
+    pages, listed = [], []
+    for prefix, lines in sorted(dumps.items()):
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        path = f"records/dumps/{prefix}.jsonl"
+        pages.append(Page(PurePosixPath(path), data, "the records dumps"))
+        listed.append({"file": path, "ids": f"SRCH:{prefix}", "count": len(lines), "bytes": len(data),
+                       "sha256": hashlib.sha256(data).hexdigest()})
+    index: dict[str, Any] = {
         "contract": INDEX_CONTRACT,
         "site": {"title": config.title, "description": config.description, "language": config.language,
                  "base_url": config.base_url},
     }
     if build_date:
-        data["built"] = build_date.isoformat()
-    data["count"] = len(items)
-    data["records"] = items
-    return data
+        index["built"] = build_date.isoformat()
+    index["count"] = sum(d["count"] for d in listed)
+    index["dumps"] = listed
+    # One dump per line, so a new or corrected record is a one-line diff here too.
+    head = _compact({key: value for key, value in index.items() if key != "dumps"})[:-1]
+    text = head + ',"dumps":[\n' + ",\n".join(map(_compact, listed)) + ("\n" if listed else "") + "]}\n"
+    return [Page(RECORDS_JSON, text.encode("utf-8"), "the records index"), *pages]
 
 
-def records_json(data: dict[str, Any]) -> str:
-    """records.json as text: compact, one record per line, so a new or corrected record is a one-line diff."""
-    def compact(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    head = compact({key: value for key, value in data.items() if key != "records"})[:-1]
-    lines = [compact(item) for item in data["records"]]
-    return head + ',"records":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+def _urlset(lines: list[str]) -> str:
+    return "\n".join(['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">', *lines,
+                      "</urlset>"]) + "\n"
 
 
-def sitemap_xml(paths: Iterable[PurePosixPath], records: Iterable[Record], base_url: str) -> str:
-    """Every HTML page (given by its output path) as an absolute URL, record pages with the day they last changed."""
+def sitemap_files(paths: Iterable[PurePosixPath], records: Iterable[Record], base_url: str) -> list[Page]:
+    """Every HTML page (given by its output path) as an absolute URL, record pages with the day they last changed.
+
+    One sitemap.xml while it fits the protocol's limits; past them, sitemaps/<n>.xml of at
+    most SITEMAP_URLS URLs and SITEMAP_BYTES each, and sitemap.xml as their sitemap index.
+    """
     changed = {record.url: record.updated.isoformat() for record in records}
     urls = sorted(p.as_posix() for p in paths if p.suffix == ".html" and p.as_posix() not in _NOT_IN_SITEMAP)
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    lines = []
     for url in urls:
         lastmod = f"<lastmod>{changed[url]}</lastmod>" if url in changed else ""
         lines.append(f"  <url><loc>{escape(base_url + url)}</loc>{lastmod}</url>")
-    return "\n".join(lines + ["</urlset>"]) + "\n"
+    groups: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if len(groups[-1]) >= SITEMAP_URLS or size + len(line) + 200 > SITEMAP_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(line)
+        size += len(line.encode("utf-8")) + 1
+    if len(groups) == 1:
+        return [Page(SITEMAP, _urlset(groups[0]).encode("utf-8"), "the sitemap")]
+    pages = [Page(PurePosixPath(f"sitemaps/{n}.xml"), _urlset(group).encode("utf-8"), "the sitemap")
+             for n, group in enumerate(groups, start=1)]
+    index = ['<?xml version="1.0" encoding="utf-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">',
+             *(f"  <sitemap><loc>{escape(base_url + p.out_path.as_posix())}</loc></sitemap>" for p in pages),
+             "</sitemapindex>"]
+    return [Page(SITEMAP, ("\n".join(index) + "\n").encode("utf-8"), "the sitemap index"), *pages]
 
 
 def robots_txt(base_url: str) -> str:
@@ -91,10 +133,9 @@ def robots_txt(base_url: str) -> str:
 
 def harvest_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig,
                   build_date: dt.date | None) -> list[Page]:
-    """records.json, and with a base URL sitemap.xml (over the given output paths) and robots.txt."""
-    out = [Page(RECORDS_JSON, records_json(records_index(records, config, build_date)).encode("utf-8"),
-                "the records index")]
+    """records.json and its dumps, and with a base URL the sitemap (over the given output paths) and robots.txt."""
+    out = records_files(records, config, build_date)
     if config.base_url:
-        out.append(Page(SITEMAP, sitemap_xml(paths, records, config.base_url).encode("utf-8"), "the sitemap"))
+        out += sitemap_files(paths, records, config.base_url)
         out.append(Page(ROBOTS, robots_txt(config.base_url).encode("utf-8"), "robots.txt"))
     return out

@@ -8,13 +8,16 @@ every machine-readable output of the hostile records.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 
 import feedparser
 import html5lib
 import jsonschema
-from conftest import ROOT
+from conftest import ROOT, VALID_RECORD
 from reader_outputs import BASE, BASIC, build_site, copy_of_basic, parse_bibtex, parse_html, parse_ris, unescape_bibtex
 
 from sitegen.config import load_config
@@ -69,14 +72,30 @@ def test_the_corrections_feed_lists_every_correction_newest_first(basic_hosted):
 
 # ---- records.json, sitemap, robots, 404 ----
 
+def read_dumps(out, data) -> list[dict]:
+    """Every record line of the dumps records.json lists, after checking each dump's count, size and hash."""
+    items = []
+    for dump in data["dumps"]:
+        raw = (out / dump["file"]).read_bytes()
+        assert len(raw) == dump["bytes"] and hashlib.sha256(raw).hexdigest() == dump["sha256"]
+        lines = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+        assert len(lines) == dump["count"] and all(item["id"].startswith(dump["ids"]) for item in lines)
+        items += lines
+    return items
+
+
 def test_records_json_validates_and_holds_every_manifest(basic_hosted):
     out, records = basic_hosted
     data = json.loads((out / "records.json").read_text(encoding="utf-8"))
-    schema = json.loads((out / "contracts/records-index-v1.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
-    assert data["count"] == len(records) == len(data["records"])
-    assert [item["id"] for item in data["records"]] == sorted(r.id for r in records.values())
-    for item in data["records"]:
+    schema = json.loads((out / "contracts/records-index-v2.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator.validate(data)
+    items = read_dumps(out, data)
+    record_schema = {**schema["$defs"]["record"], "$defs": schema["$defs"]}
+    assert data["count"] == len(records) == len(items)
+    assert [item["id"] for item in items] == sorted(r.id for r in records.values())
+    for item in items:
+        jsonschema.Draft202012Validator(record_schema, format_checker=jsonschema.FormatChecker()).validate(item)
         record = next(r for r in records.values() if r.id == item["id"])
         assert item["manifest"] == json.loads((out / item["manifest_file"]).read_text(encoding="utf-8"))
         assert item["manifest"] == json.loads(json.dumps(dict(record.fields)))
@@ -85,6 +104,21 @@ def test_records_json_validates_and_holds_every_manifest(basic_hosted):
         jsonschema.validate(item["manifest"], contract)
         assert item["url"] == BASE + item["page"] and (out / item["page"]).is_file()
         assert item["updated"] == record.updated.isoformat()
+
+
+def test_large_registries_get_a_sitemap_index(monkeypatch):
+    from pathlib import PurePosixPath
+
+    import sitegen.site.harvest as harvest
+
+    monkeypatch.setattr(harvest, "SITEMAP_URLS", 3)
+    pages = harvest.sitemap_files([PurePosixPath(f"page/{n}.html") for n in range(7)], [], BASE)
+    assert [str(p.out_path) for p in pages] == ["sitemap.xml", "sitemaps/1.xml", "sitemaps/2.xml", "sitemaps/3.xml"]
+    index = ET.fromstring(pages[0].content)
+    assert index.tag == SITEMAP + "sitemapindex"
+    assert [s.find(SITEMAP + "loc").text for s in index] == [f"{BASE}sitemaps/{n}.xml" for n in (1, 2, 3)]
+    listed = [u.find(SITEMAP + "loc").text for p in pages[1:] for u in ET.fromstring(p.content)]
+    assert listed == sorted(f"{BASE}page/{n}.html" for n in range(7))
 
 
 def test_sitemap_and_robots_list_absolute_urls_only_with_a_base_url(basic_hosted, basic_local):
@@ -214,5 +248,42 @@ def test_every_readers_output_of_hostile_records_still_parses(make_site, tmp_pat
         block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
         assert json.loads(block)["headline"] == record.title
     data = json.loads((out / "records.json").read_text(encoding="utf-8"))
-    jsonschema.validate(data, json.loads((out / "contracts/records-index-v1.json").read_text(encoding="utf-8")))
+    jsonschema.validate(data, json.loads((out / "contracts/records-index-v2.json").read_text(encoding="utf-8")))
+    assert {item["manifest"]["title"] for item in read_dumps(out, data)} == {r.title for r in records.values()}
     ET.parse(out / "sitemap.xml")
+
+
+def test_older_feed_entries_are_in_archived_feed_documents(make_site, monkeypatch):
+    """RFC 5005 archives: the current feed holds the newest entries, archives the rest in fixed chunks from the oldest."""
+    import sitegen.site.feeds as feeds
+    from sitegen.config import load_config
+    from sitegen.engine.pipeline import check
+    from sitegen.site.render import index_order
+
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 2)
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    config = load_config(site)
+    record = check(config).records[0]
+    records = [dataclasses.replace(record, id=f"SRCH:0000000{n}", slug=f"r{n}", submitted=dt.date(2026, 7, 1 + n))
+               for n in range(5)]
+    pages = {str(p.out_path): ET.fromstring(p.content) for p in feeds.feed_files(records, config, None)}
+    atom, fh = "{http://www.w3.org/2005/Atom}", "{http://purl.org/syndication/history/1.0}"
+    assert {"feeds/records.xml", "feeds/archive/records-1.xml", "feeds/archive/records-2.xml"} <= set(pages)
+    assert "feeds/archive/records-3.xml" not in pages  # the newest entry is only in the current feed
+
+    def links(doc):
+        return {link.get("rel"): link.get("href") for link in doc.iter(atom + "link")}
+
+    def ids(doc):
+        return [e.find(atom + "id").text for e in doc.iter(atom + "entry")]
+
+    current = pages["feeds/records.xml"]
+    assert ids(current) == [feeds.entry_id(r.id) for r in index_order(records)[:2]]
+    assert links(current)["prev-archive"] == "../feeds/archive/records-2.xml" and current.find(fh + "archive") is None
+    newest, oldest = pages["feeds/archive/records-2.xml"], pages["feeds/archive/records-1.xml"]
+    assert newest.find(fh + "archive") is not None and links(newest)["current"] == "../../feeds/records.xml"
+    assert links(newest)["prev-archive"] == "../../feeds/archive/records-1.xml" and "next-archive" not in links(newest)
+    assert links(oldest)["next-archive"] == "../../feeds/archive/records-2.xml" and "prev-archive" not in links(oldest)
+    assert ids(oldest) == [feeds.entry_id(f"SRCH:0000000{n}") for n in (1, 0)]
+    everything = ids(current) + ids(newest) + ids(oldest)
+    assert sorted(set(everything)) == sorted(feeds.entry_id(r.id) for r in records)
