@@ -21,10 +21,7 @@ included). Results go to bench/out/readers-N.json and a table on stdout.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import resource
@@ -32,14 +29,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser import _QuietHandler, browser_page  # noqa: E402
+from browser import _QuietHandler, browser_page, serve_folder  # noqa: E402
 
 WORDS = ["transfer", "kazakh", "sandbox", "adapter"]  # one per round, so no round reuses another's cache
 FILTER = ("#finder-gate", "verified")
@@ -74,19 +70,6 @@ class _Counting(_QuietHandler):
         type(self).served += len(data)
         type(self).gzipped += len(data) if data[:2] == b"\x1f\x8b" else len(gzip.compress(data, 6))
         outputfile.write(data)
-
-
-@contextlib.contextmanager
-def serve_counting(folder: Path):
-    handler = functools.partial(_Counting, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def wait_shown(page, before: str | None) -> None:
@@ -151,7 +134,7 @@ def main() -> int:
     result["index_html_bytes"] = (out / "index.html").stat().st_size
     result["largest_html"] = largest(out, ".html")
     result["largest_script"] = largest(out, ".js")
-    with serve_counting(out) as http_base:
+    with serve_folder(out, _Counting) as http_base:
         for where, base in (("http", http_base), ("file", out.resolve().as_uri() + "/")):
             rounds = [measure(base, out, WORDS[i % len(WORDS)]) for i in range(args.runs)]
             result[where] = {key: statistics.median(r[key] for r in rounds) for key in
