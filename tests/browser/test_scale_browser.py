@@ -150,10 +150,11 @@ def test_filters_count_and_sorts_order_over_the_whole_registry(registry, http_ba
         assert errors == []
 
 
-def test_with_javascript_off_the_pages_list_every_record_once_in_order(registry, file_base):
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_with_javascript_off_the_pages_list_every_record_once_in_order(registry, http_base, file_base, where):
     seen, pages = [], 0
     with browser_page(javascript=False) as (page, errors):
-        url = file_base + "index.html"
+        url = (http_base if where == "http" else file_base) + "index.html"
         while url:
             page.goto(url)
             pages += 1
@@ -178,8 +179,21 @@ EDGE_QUERIES = ["transfer adapter", "kazakh", UNIQUE_WORD, "transfer zzqqxxww", 
                 "zero-shot", "Fine-Tuning!", "(Belebele)"]
 
 
-def counts_by_engine(out: Path, queries: list[str]) -> dict[str, list[int]]:
-    counts: dict[str, list[int]] = {}
+FULL_SET = 150  # up to this many matches, the test pages through every result and compares the records
+
+
+def all_results(page) -> list[str]:
+    """Every record of the current results, page by page through the results pager."""
+    found = results(page)
+    while page.locator("#results-pager a[rel=next]").count():
+        act(page, lambda: page.click("#results-pager a[rel=next]"))
+        found += results(page)
+    return sorted(found)
+
+
+def counts_by_engine(out: Path, queries: list[str]) -> dict[str, list]:
+    """Per engine, for each query: how many records match, and which, when there are at most FULL_SET."""
+    counts: dict[str, list] = {}
     with serve_folder(out) as http_base:
         for where, base in (("http", http_base), ("file", out.resolve().as_uri() + "/")):
             with browser_page() as (page, errors):
@@ -187,9 +201,12 @@ def counts_by_engine(out: Path, queries: list[str]) -> dict[str, list[int]]:
                 ready(page)
                 counts[where] = []
                 for query in queries:
+                    page.goto(base + "index.html")
+                    ready(page)
                     act(page, lambda: page.fill("#finder-q", query))
-                    counts[where].append(matched(page))
+                    total = matched(page)
                     assert page.get_attribute("#finder", "data-engine") == ("pagefind" if where == "http" else "offline")
+                    counts[where].append((total, all_results(page) if total <= FULL_SET else None))
                 assert errors == []
     return counts
 
@@ -203,8 +220,9 @@ def test_both_engines_find_the_same_records(registry):
     """Query by query, Pagefind (served) and the offline index (from disk) count the same matches."""
     queries = sample_queries(registry["records"], 12)
     counts = counts_by_engine(registry["out"], queries)
-    assert counts["http"] == counts["file"], [q for q in zip(queries, counts["http"], counts["file"]) if q[1] != q[2]]
-    assert all(counts["file"][:12])
+    assert counts["http"] == counts["file"], [(q, h[0], f[0]) for q, h, f in zip(queries, counts["http"], counts["file"]) if h != f]
+    assert all(total for total, _ in counts["file"][:12])
+    assert sum(1 for _, found in counts["file"] if found) >= 3  # several queries compared record by record
 
 
 def test_both_engines_agree_over_a_sharded_index_too(corpus):
@@ -213,4 +231,4 @@ def test_both_engines_agree_over_a_sharded_index_too(corpus):
     assert len(list((out / "pagefind-shards").iterdir())) == 6
     queries = sample_queries(corpus["records"], 6)
     counts = counts_by_engine(out, queries)
-    assert counts["http"] == counts["file"], [q for q in zip(queries, counts["http"], counts["file"]) if q[1] != q[2]]
+    assert counts["http"] == counts["file"], [(q, h[0], f[0]) for q, h, f in zip(queries, counts["http"], counts["file"]) if h != f]
