@@ -171,8 +171,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
 def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
                  progress: "Progress") -> None:
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
-    by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
-    entries = [by_url[r.url] for r in index_order(o.record for o in outcomes if o.record is not None)]
+    entries = search_entries(outcomes)
     key = search_key(entries, config)
     previous = cache.reusable_search(key, config)
     if previous is not None:
@@ -182,6 +181,13 @@ def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteCon
         progress.say(f"indexing {len(entries)} record(s) with Pagefind")
         build_search_index(stage, entries, config, jobs=jobs or default_jobs())
     cache.remember_search(key, stage)
+
+
+def search_entries(outcomes: Sequence[RecordOutcome]) -> list[str]:
+    """Every record's search entry in index order (newest first): the order Pagefind's shards and the
+    offline index number records by (search/index.py, shard_of)."""
+    by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
+    return [by_url[r.url] for r in index_order(o.record for o in outcomes if o.record is not None)]
 
 
 def source_date() -> dt.date | None:

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..engine.pipeline import build, collect, load_pages, source_date, write_site_pages
+from ..engine.pipeline import build, collect, load_pages, search_entries, source_date, write_site_pages
 from ..engine.workers import RenderJob, process_one
 from ..config import SiteConfig
 from ..errors import format_text
@@ -130,7 +130,7 @@ class Preview:
     def _index_in_background(self, ordered: Sequence[RecordOutcome]) -> None:
         self.search_generation += 1
         generation = self.search_generation
-        entries = [o.search for o in ordered if o.record is not None]
+        entries = search_entries(ordered)
         thread = threading.Thread(target=self._index, args=(generation, entries), daemon=True)
         thread.start()
 
