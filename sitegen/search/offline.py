@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -99,16 +100,23 @@ def strip_marks(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
 
 
+@lru_cache(maxsize=1 << 18)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The words one white-space-separated piece is indexed as. Pieces repeat a great deal across a
+    registry (the same vocabulary in every report), so they are cut once each."""
+    piece = piece.replace("\u200b", "")
+    normalized = _lower("".join(c for c in piece if c.isalnum()))
+    if not normalized:
+        return ()
+    found = [normalized] + [p for p in _parts(piece) if len(p.encode("utf-8")) > 1]
+    return tuple(w for w in map(strip_marks, found) if w and len(w) <= MAX_WORD)
+
+
 def words(text: str) -> set[str]:
     """The distinct words Pagefind indexes for a text (see the module's notes)."""
     out: set[str] = set()
-    for piece in text.split():
-        piece = piece.replace("\u200b", "")
-        normalized = _lower("".join(c for c in piece if c.isalnum()))
-        if not normalized:
-            continue
-        found = [normalized] + [p for p in _parts(piece) if len(p.encode("utf-8")) > 1]
-        out.update(w for w in map(strip_marks, found) if w and len(w) <= MAX_WORD)
+    for piece in set(text.split()):
+        out.update(_piece_words(piece))
     return out
 
 
