@@ -599,8 +599,8 @@
       return showResults(done.found, state, words);
     }).catch(function () {
       if (mine !== generation) return;
+      showStatic();
       status.textContent = "Search is not available right now; the pages below still list every record.";
-      showStaticCards();
     }).then(function () {
       if (mine === generation) {
         form.removeAttribute("aria-busy");
@@ -608,13 +608,6 @@
         finished();
       }
     });
-  }
-
-  function showStaticCards() {
-    results.hidden = true;
-    resultPager.hidden = true;
-    list.hidden = false;
-    if (staticPager) staticPager.hidden = false;
   }
 
   function changed() {

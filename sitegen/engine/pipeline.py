@@ -157,8 +157,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
                           *(render_page(p, config, site) for p in result.pages), *contract_pages(),
                           *browse_pages(records, config, site, cards), not_found_page(config, site),
                           *feed_files(records, config, site.build_date)]
-    by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
-    shared.extend(offline_index([json.loads(by_url[r.url]) for r in index_order(records)], config))
+    shared.extend(offline_index([json.loads(entry) for entry in search_entries(outcomes)], config))
     per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
     shared.extend(harvest_files(records, paths, config, site.build_date))  # last: the sitemap lists every page
