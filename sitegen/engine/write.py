@@ -99,7 +99,13 @@ def staging(output_dir: Path) -> Iterator[Path]:
     """A fresh temporary folder beside the output, locked against a second build; removed unless published."""
     parent = output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    with open(parent / f".{output_dir.name}.lock", "a+b") as lock:
+    unwritable = BuildError(f"cannot write into {parent}, where the new site is assembled beside the output; "
+                            "make that folder writable, or choose another --output")
+    try:
+        lock = open(parent / f".{output_dir.name}.lock", "a+b")
+    except PermissionError:  # read-only or immutable folder: nothing was written, the old site stands
+        raise unwritable from None
+    with lock:
         # A build killed a moment ago may still be releasing the lock; wait a little before giving up.
         for attempt in range(_LOCK_ATTEMPTS):
             try:
@@ -110,7 +116,10 @@ def staging(output_dir: Path) -> Iterator[Path]:
                     raise BuildError(f"another build is writing {output_dir} right now; try again when it is done") from None
                 time.sleep(0.1)
         _recover(output_dir)
-        stage = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+        except PermissionError:
+            raise unwritable from None
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other

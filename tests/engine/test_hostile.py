@@ -234,22 +234,27 @@ def test_read_only_output_parent_leaves_the_previous_output(make_site, tmp_path)
     site, out, before = _good_then_changed(make_site, tmp_path)
     parent = out.parent
     command = [sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), "--no-search"]
-    if os.geteuid() == 0:
-        # Root ignores permissions; run the build as an unprivileged user who can read the site.
+    # Root ignores permission bits, so as root the parent is made immutable instead (chattr +i), which
+    # root cannot write into either; the build runs as itself, with the checkout it was installed from.
+    immutable = os.geteuid() == 0 and sh.which("chattr") and subprocess.run(
+        ["chattr", "+i", str(parent)], capture_output=True).returncode == 0
+    if os.geteuid() == 0 and not immutable:
+        # No immutable flag here: run the build as an unprivileged user who can read the site.
         setpriv = sh.which("setpriv")
-        assert setpriv, "setpriv (util-linux) is needed to drop privileges in this test"
+        assert setpriv, "setpriv (util-linux) or chattr (e2fsprogs) is needed to make the parent unwritable for root"
         for path in [tmp_path, *tmp_path.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        for folder in tmp_path.parents:
-            if not os.access(folder, os.X_OK, effective_ids=False):
-                break
         command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    parent.chmod(0o555)
+    if not immutable:
+        parent.chmod(0o555)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"})
     finally:
-        parent.chmod(0o755)
+        if immutable:
+            subprocess.run(["chattr", "-i", str(parent)], check=True)
+        else:
+            parent.chmod(0o755)
     assert done.returncode != 0, done.stderr
     assert "Traceback" not in done.stderr and "sitegen:" in done.stderr
     assert _tree(out) == before
