@@ -2,6 +2,7 @@
 
     python bench/readers.py --n 10000            # generate, build with search, measure
     python bench/readers.py --n 10000 --reuse    # measure the build left in bench/out/readers-N/
+    python bench/readers.py --n 100000 --build-only   # build now, measure later (on a quiet machine) with --reuse
 
 For each of http (a local server) and file:// it opens index.html in Debian's
 Chromium and measures, over --runs rounds (the median is reported):
@@ -125,11 +126,21 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="measure the build already in bench/out/readers-N/")
+    parser.add_argument("--build-only", action="store_true", help="generate and build, record the build's figures, stop")
     args = parser.parse_args()
     work = REPO / "bench/out" / f"readers-{args.n}"
+    report = REPO / "bench/out" / f"readers-{args.n}.json"
     result: dict = {"records": args.n, "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count()}
     if not args.reuse:
         result.update(build(args.n, work))
+    elif report.is_file():  # keep the figures of the build being measured
+        earlier = json.loads(report.read_text())
+        result.update({key: earlier[key] for key in ("build_s", "build_peak_bytes") if key in earlier})
+    if args.build_only:
+        report.parent.mkdir(exist_ok=True)
+        report.write_text(json.dumps(result, indent=2))
+        print(f"build with search: {result['build_s']} s, peak {result['build_peak_bytes'] / 2**20:.0f} MiB")
+        return 0
     out = work / "www"
     result["index_html_bytes"] = (out / "index.html").stat().st_size
     result["largest_html"] = largest(out, ".html")
@@ -142,8 +153,8 @@ def main() -> int:
             result[where]["max_query_bytes"] = max(r["query_bytes"] for r in rounds)
             result[where]["example"] = rounds[0]["status"]
             result[where]["errors"] = sorted({e for r in rounds for e in r["errors"]})
-    (REPO / "bench/out").mkdir(exist_ok=True)
-    (REPO / "bench/out" / f"readers-{args.n}.json").write_text(json.dumps(result, indent=2))
+    report.parent.mkdir(exist_ok=True)
+    report.write_text(json.dumps(result, indent=2))
     print(f"{args.n:,} records, {result['cpus']} CPUs, {result['date']}")
     if "build_s" in result:
         print(f"build with search: {result['build_s']} s, peak {result['build_peak_bytes'] / 2**20:.0f} MiB")
