@@ -133,12 +133,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     config = _load(args)
-    result = check(config)
-    diagnostics = list(result.diagnostics)
+    history = None
     if args.base:
-        from .records.history import check_history
+        from .records.history import compare_with_base
 
-        diagnostics = sorted(diagnostics + list(check_history(config, args.base)), key=Diagnostic.sort_key)
+        # Before the records are checked: the comparison knows which files are new, and a
+        # duplicate id is reported on the new file, not on the published one.
+        history = compare_with_base(config, args.base)
+    result = check(config, new_since=history.new_since if history else None)
+    diagnostics = sorted(list(result.diagnostics) + list(history.diagnostics if history else ()), key=Diagnostic.sort_key)
     errors = sum(1 for d in diagnostics if d.level == "error")
     warnings = len(diagnostics) - errors
     failed = errors > 0 or (args.strict and warnings > 0)

@@ -53,6 +53,9 @@ class SiteConfig:
     tiers: Mapping[str, Mapping[str, Any]]
     correction_statuses: Mapping[str, Mapping[str, str]]
     page_size: int = 25  # cards per listing page (site/listing.py)
+    # Fields a published record may change without a correction entry naming them
+    # (dotted, as in an entry's fields; `check --base`, records/edits.py). Default: none.
+    updatable_without_correction: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
 
@@ -83,6 +86,21 @@ def _deep_merge(base: Any, override: Any) -> Any:
 
 def _defaults_text() -> str:
     return resources.files("sitegen").joinpath("defaults/site.yaml").read_text(encoding="utf-8")
+
+
+def _check_field_names(merged: Mapping[str, Any], positions: Mapping[YamlPath, NodePos], rel: str) -> list[Diagnostic]:
+    """updatable_without_correction names fields of a record contract, by the rule correction entries follow."""
+    from .formats.fields import NAMING_HINT, is_field, not_a_field
+    from .formats.schema import known_versions
+
+    manifests = known_versions("paper-manifest")
+    out = []
+    for index, name in enumerate(merged.get("updatable_without_correction", ())):
+        if not any(is_field(name, m) for m in manifests):
+            node = positions.get(("updatable_without_correction", index))
+            out.append(Diagnostic(SourcePos(rel, node.value_line if node else 1, node.value_col if node else 1), "error",
+                                  not_a_field(name, manifests[-1]), "config", NAMING_HINT))
+    return out
 
 
 def load_config(
@@ -121,7 +139,7 @@ def load_config(
             raise ConfigError([Diagnostic(SourcePos(rel, 1, 1), "error", "the configuration must be a mapping of keys to values", "config")])
     merged = _deep_merge(defaults, user)
     # YAML keys are text; gate numbers are validated as text, then typed.
-    problems = validate_against("site-config", merged, positions, rel)
+    problems = validate_against("site-config", merged, positions, rel) or _check_field_names(merged, positions, rel)
     if problems:
         raise ConfigError(problems)
     if base_url is not None:
@@ -153,6 +171,7 @@ def load_config(
         tiers=merged["tiers"],
         correction_statuses=merged["correction_statuses"],
         page_size=merged.get("page_size", 25),
+        updatable_without_correction=tuple(merged.get("updatable_without_correction", ())),
         limits=dataclasses.replace(Limits(), **merged.get("limits", {})),
         source_text=text,
     )

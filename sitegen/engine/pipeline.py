@@ -15,7 +15,7 @@ from ..config import SiteConfig
 from ..errors import BuildError, format_text
 from ..model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
-from ..records.validate import check_across, validate_page
+from ..records.validate import NewSinceBase, check_across, validate_page
 from ..search.index import build_search_index, search_key, shard_count, shard_paths
 from ..search.offline import offline_index
 from ..site.browse import browse_pages, not_found_page
@@ -27,12 +27,15 @@ from .workers import RenderJob, default_jobs, fingerprint, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
-def check(config: SiteConfig, *, jobs: int = 0) -> CheckResult:
-    """Load and validate every record and content page; writes nothing."""
+def check(config: SiteConfig, *, jobs: int = 0, new_since: NewSinceBase | None = None) -> CheckResult:
+    """Load and validate every record and content page; writes nothing.
+
+    new_since: the files new since `check --base`, so a duplicate id is reported on the new file.
+    """
     sources, diagnostics = discover_records(config)
     outcomes = list(process_records(sources, config, None, jobs))
     pages, page_problems = load_pages(config)
-    return collect(outcomes, diagnostics + page_problems, pages, len(sources))
+    return collect(outcomes, diagnostics + page_problems, pages, len(sources), new_since)
 
 
 def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]:
@@ -49,11 +52,11 @@ def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]
 
 
 def collect(outcomes: Sequence[RecordOutcome], diagnostics: list[Diagnostic], pages: Sequence[ContentPage],
-            files: int) -> CheckResult:
+            files: int, new_since: NewSinceBase | None = None) -> CheckResult:
     """Every record's outcome in one result, with the checks across records run once all are read."""
     records = [o.record for o in outcomes if o.record is not None]
     diagnostics = diagnostics + [d for o in outcomes for d in o.diagnostics]
-    diagnostics += check_across(records, {o.rel_path: o.id_pos for o in outcomes if o.id_pos})
+    diagnostics += check_across(records, {o.rel_path: o.id_pos for o in outcomes if o.id_pos}, new_since)
     return CheckResult(records=tuple(sorted(records, key=lambda r: r.slug)),
                        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)), files_checked=files,
                        pages=tuple(pages))

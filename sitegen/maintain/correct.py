@@ -25,6 +25,7 @@ import yaml
 
 from ..config import SiteConfig
 from ..errors import ContentError, SitegenError, UsageError
+from ..formats.fields import NAMING_HINT, is_field, not_a_field
 from ..formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from ..formats.schema import known_versions, load_schema, parse_date, validate_against
 from ..formats.yamltext import block_scalar, flow_list, scalar
@@ -83,27 +84,11 @@ def normalise_kind(kind: str, contract: str) -> str:
     return name
 
 
-def _field_known(schema: Mapping[str, Any], dotted: str) -> bool:
-    node: Any = schema
-    for part in dotted.split("."):
-        while node.get("type") == "array" and isinstance(node.get("items"), dict):
-            node = node["items"]
-        props = node.get("properties", {})
-        if part not in props:
-            return False
-        node = props[part]
-    return True
-
-
 def check_fields(fields: tuple[str, ...], manifest: str) -> None:
-    """Every --field names a field of the record contract (dotted: gate.status)."""
-    schema = load_schema(manifest)
+    """Every --field names a field of the record contract (dotted: gate.status), by the rule `check` applies to entries."""
     for name in fields:
-        if not _field_known(schema, name):
-            top = sorted(schema["properties"])
-            close = difflib.get_close_matches(name, top + [f"{k}.{p}" for k in top for p in schema["properties"][k].get("properties", {})], n=1)
-            raise UsageError(f"--field '{name}' is not a field of {manifest}" + (f"; did you mean '{close[0]}'?" if close else "")
-                             + "\n  write dotted names as in docs/records.md, e.g. review_score or gate.status")
+        if not is_field(name, manifest):
+            raise UsageError(f"--field {not_a_field(name, manifest)}\n  {NAMING_HINT}")
 
 
 def _spans(yaml_text: str, status_at: tuple[int, int], entries_at: tuple[int, int]) -> tuple[_Span, _Span, bool, int]:

@@ -1,9 +1,8 @@
 """Append-only, enforced: compare the working tree's records with the records
-at a git revision, and report every rewrite of published history.
+at a git revision (its merge base with HEAD), and report every rewrite of
+published history.
 
-Git is run as a subprocess (`git rev-parse`, `git ls-tree`, `git cat-file`);
-nothing here needs a network. Records are matched by id, so a renamed file is
-still the same record. The rules:
+Records are matched by id, so a renamed file is still the same record. The rules:
 
 - correction-edited     a published correction entry changed
 - correction-removed    a published correction entry is gone
@@ -11,22 +10,26 @@ still the same record. The rules:
 - correction-backdated  a new entry is dated before the last published one
 - record-deleted        a published record's file is gone (retract it instead)
 - id-changed            a published record's file now carries another id
+- uncorrected-edit      a published record's value changed and no new correction entry names it (edits.py)
+
+The git side (which commit, and what to fetch when the clone lacks it) is revision.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..config import SiteConfig
+from ..config import CONFIG_NAME, SiteConfig
 from ..errors import UsageError
 from ..formats.safeyaml import YamlProblem, load_yaml
 from ..model import Diagnostic, RawRecord, SourcePos
+from .edits import Updatable, change_text, check_edits, short
 from .load import SLUG, discover_records, load_record, split_front_matter
+from .revision import cat_files, git, resolve_base, toplevel
+from .validate import NewSinceBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class Snapshot:
     commit: str | None  # the commit compared with (None for the working tree)
     records: tuple[RawRecord, ...]
     unreadable: frozenset[str]  # files that exist but could not be parsed (check reports them)
+    updatable: frozenset[str] = frozenset()  # site.yaml's updatable_without_correction on this side
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,60 +49,6 @@ class Pair:
 
     base: RawRecord | None
     work: RawRecord | None
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise UsageError("--base compares with a git revision, but git is not installed (or not on PATH)") from None
-
-
-def _toplevel(config: SiteConfig) -> Path:
-    done = _git(config.root, "rev-parse", "--show-toplevel")
-    if done.returncode != 0:
-        raise UsageError(f"{config.root} is not inside a git repository; --base compares the records with a git revision")
-    return Path(done.stdout.decode().strip()).resolve()
-
-
-def fetch_advice(repo: Path, ref: str) -> str:
-    """The command that makes ref available in this clone, as precisely as we can tell."""
-    remotes = set(_git(repo, "remote").stdout.decode().split())
-    shallow = _git(repo, "rev-parse", "--is-shallow-repository").stdout.decode().strip() == "true"
-    name = ref.removeprefix("refs/remotes/")
-    remote, _, branch = name.partition("/")
-    if remote in remotes and branch:
-        return (f"    git fetch --no-tags --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}\n"
-                "In GitHub Actions, alternatively check out with `fetch-depth: 0` (actions/checkout).")
-    if re.fullmatch(r"[0-9a-f]{7,40}", ref):
-        return f"    git fetch --no-tags --depth=1 {next(iter(sorted(remotes)), 'origin')} {ref}"
-    if shallow:
-        return ("    git fetch --unshallow\n"
-                "(this clone is shallow, so earlier commits are missing; or compare with a fetched branch, "
-                "e.g. --base origin/main after: git fetch --no-tags --depth=1 origin main:refs/remotes/origin/main)")
-    remote = "origin" if "origin" in remotes else next(iter(sorted(remotes)), "origin")
-    return (f"    git fetch --no-tags --depth=1 {remote} {ref}:refs/remotes/{remote}/{ref}\n"
-            f"and pass --base {remote}/{ref}")
-
-
-def resolve_base(repo: Path, ref: str) -> str:
-    """The commit to compare with: the merge base of ref and HEAD where git can find one, else ref itself.
-
-    Comparing with the merge base keeps a branch made before another change landed on
-    main from looking as if it undid that change. In a shallow clone there may be no
-    merge base; ref itself is then the base, which is what a pull request merges into.
-    """
-    if ref.startswith("-") or not ref.strip():
-        raise UsageError(f"'{ref}' is not a git revision")
-    done = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-    if done.returncode != 0:
-        raise UsageError(f"the base revision '{ref}' is not in this clone, so the correction history cannot be compared.\n"
-                         f"Fetch it, then run the check again:\n{fetch_advice(repo, ref)}")
-    commit = done.stdout.decode().strip()
-    merge_base = _git(repo, "merge-base", commit, "HEAD")
-    if merge_base.returncode == 0 and merge_base.stdout.strip():
-        return merge_base.stdout.decode().strip()
-    return commit
 
 
 def _parse(data: bytes, rel: str, slug: str, config: SiteConfig) -> RawRecord | None:
@@ -122,19 +72,19 @@ def _parse(data: bytes, rel: str, slug: str, config: SiteConfig) -> RawRecord | 
 
 def base_snapshot(config: SiteConfig, ref: str) -> Snapshot:
     """The records as they are at ref (or its merge base with HEAD)."""
-    top = _toplevel(config)
+    top = toplevel(config)
     commit = resolve_base(top, ref)
     try:
         prefix = config.records_dir.resolve().relative_to(top).as_posix()
     except ValueError:
         raise UsageError(f"the records folder {config.records_dir} is outside the git repository {top}") from None
-    listed = _git(top, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix + "/")
+    listed = git(top, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix + "/")
     if listed.returncode != 0:
         raise UsageError(f"git ls-tree failed: {listed.stderr.decode(errors='replace').strip()}")
     paths = [p for p in listed.stdout.decode("utf-8", "replace").split("\0")
              if p.startswith(prefix + "/") and p.endswith(".md") and "/" not in p[len(prefix) + 1:]
              and SLUG.match(p[len(prefix) + 1:-3]) and "\n" not in p]
-    blobs = _cat_files(top, [f"{commit}:{p}" for p in paths])
+    blobs = cat_files(top, [f"{commit}:{p}" for p in paths])
     records: list[RawRecord] = []
     unreadable: set[str] = set()
     for path, data in zip(paths, blobs):
@@ -144,26 +94,22 @@ def base_snapshot(config: SiteConfig, ref: str) -> Snapshot:
             unreadable.add(rel)
         else:
             records.append(raw)
-    return Snapshot(ref, commit, tuple(records), frozenset(unreadable))
+    return Snapshot(ref, commit, tuple(records), frozenset(unreadable), _updatable_at(config, top, commit))
 
 
-def _cat_files(repo: Path, objects: list[str]) -> list[bytes | None]:
-    """The contents of many blobs with one `git cat-file --batch` (one process, not one per record)."""
-    if not objects:
-        return []
-    done = _git(repo, "cat-file", "--batch", stdin="".join(o + "\n" for o in objects).encode())
-    out, pos, result = done.stdout, 0, []
-    for _ in objects:
-        header_end = out.index(b"\n", pos)
-        header = out[pos:header_end].split()
-        pos = header_end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            result.append(None)
-            continue
-        size = int(header[2])
-        result.append(out[pos:pos + size])
-        pos += size + 1  # the blob is followed by a newline
-    return result
+def _updatable_at(config: SiteConfig, top: Path, commit: str) -> frozenset[str]:
+    """updatable_without_correction as site.yaml declares it at commit; none when it cannot be read there."""
+    try:
+        folder = config.root.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return frozenset()
+    data = cat_files(top, [f"{commit}:{CONFIG_NAME if folder == '.' else f'{folder}/{CONFIG_NAME}'}"])[0]
+    try:
+        values = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"))[0] if data is not None else None
+    except (UnicodeDecodeError, YamlProblem):
+        return frozenset()
+    names = values.get("updatable_without_correction") if isinstance(values, dict) else None
+    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
 
 
 def work_snapshot(config: SiteConfig) -> Snapshot:
@@ -177,7 +123,8 @@ def work_snapshot(config: SiteConfig) -> Snapshot:
             records.append(raw)
         else:
             unreadable.add(source.rel)
-    return Snapshot("the working tree", None, tuple(records), frozenset(unreadable))
+    return Snapshot("the working tree", None, tuple(records), frozenset(unreadable),
+                    frozenset(config.updatable_without_correction))
 
 
 def record_id(raw: RawRecord) -> str | None:
@@ -228,26 +175,6 @@ def _date(entry: Any) -> dt.date | None:
         return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
     except ValueError:
         return None
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """A value for a message: text quoted, anything else as Python shows it, cut short when long."""
-    text = repr(value if not isinstance(value, str) or len(value) <= limit else value[: limit - 3] + "...")
-    return text if len(text) <= limit + 10 else text[: limit] + "..."
-
-
-def _change(old: Any, new: Any, limit: int = 60) -> str:
-    """'from X to Y' for a message; for long text, the part around the first difference."""
-    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= limit:
-        return f"from {_short(old)} to {_short(new)}"
-    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    start = max(0, first - 20)
-
-    def window(text: str) -> str:
-        part = text[start:start + 45]
-        return repr(("..." if start else "") + part + ("..." if start + 45 < len(text) else ""))
-
-    return f"from {window(old)} to {window(new)}"
 
 
 def _without_id(entry: Any) -> Any:
@@ -303,13 +230,13 @@ def compare_entries(old: RawRecord, new: RawRecord, label: str) -> list[Diagnost
         for field in list(entry) + [k for k in new_entry if k not in entry]:
             if field not in new_entry:
                 at(("corrections", "entries", j), "correction-edited",
-                   f"published correction {name} was edited: its '{field}' was removed (was {_short(entry[field])})", restore)
+                   f"published correction {name} was edited: its '{field}' was removed (was {short(entry[field])})", restore)
             elif field not in entry:
                 at(("corrections", "entries", j, field), "correction-edited",
                    f"published correction {name} was edited: '{field}' was added", restore, key=True)
             elif entry[field] != new_entry[field]:
                 at(("corrections", "entries", j, field), "correction-edited",
-                   f"published correction {name} was edited: its '{field}' changed {_change(entry[field], new_entry[field])}",
+                   f"published correction {name} was edited: its '{field}' changed {change_text(entry[field], new_entry[field])}",
                    restore, key=True)
     highest = -1
     for i in sorted(matched):
@@ -337,8 +264,17 @@ def compare_entries(old: RawRecord, new: RawRecord, label: str) -> list[Diagnost
     return out
 
 
+def new_entries(old: RawRecord, new: RawRecord) -> list[Any]:
+    """new's correction entries that old did not publish (by id), in order."""
+    published = {_id(e) for e in entries_of(old)}
+    return [e for e in entries_of(new) if _id(e) is None or _id(e) not in published]
+
+
 def check_pairs(pairs: Iterable[Pair], base: Snapshot, work: Snapshot) -> list[Diagnostic]:
     """The append-only rules over matched records."""
+    # A change cannot give itself leave to rewrite: a field is updatable only where
+    # site.yaml says so both at the base and in the working tree.
+    updatable = Updatable(base.updatable, work.updatable)
     out: list[Diagnostic] = []
     for pair in pairs:
         old, new = pair.base, pair.work
@@ -351,7 +287,7 @@ def check_pairs(pairs: Iterable[Pair], base: Snapshot, work: Snapshot) -> list[D
             slug = old.slug
             out.append(Diagnostic(
                 SourcePos(old.rel_path, 1, 1), "error",
-                f"the published record {record_id(old) or '(no id)'}{f' ({_short(title)})' if title else ''} was deleted; "
+                f"the published record {record_id(old) or '(no id)'}{f' ({short(title)})' if title else ''} was deleted; "
                 "records stay published so that links and citations keep working", "record-deleted",
                 f"restore the file from {base.label}; to take the record back, retract or withdraw it: "
                 f"sitegen correct {slug} --kind retraction --summary '...'"))
@@ -363,11 +299,28 @@ def check_pairs(pairs: Iterable[Pair], base: Snapshot, work: Snapshot) -> list[D
                 f"the id changed from {record_id(old)} to {record_id(new)}; a published id never changes", "id-changed",
                 f"restore id: {record_id(old)}; a new record goes in a new file made by sitegen new"))
         out.extend(compare_entries(old, new, base.label))
+        out.extend(check_edits(old, new, new_entries(old, new), updatable))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCheck:
+    """What `check --base` learnt from the comparison."""
+
+    diagnostics: tuple[Diagnostic, ...]  # every append-only violation, sorted
+    new_since: NewSinceBase  # the record files no published record matches, for the checks across records
+
+
+def compare_with_base(config: SiteConfig, base_ref: str) -> HistoryCheck:
+    """The working tree compared with git revision base_ref (its merge base with HEAD)."""
+    base = base_snapshot(config, base_ref)
+    work = work_snapshot(config)
+    pairs = match_records(base, work)
+    diagnostics = sorted(check_pairs(pairs, base, work), key=Diagnostic.sort_key)
+    new_files = frozenset(p.work.rel_path for p in pairs if p.base is None and p.work is not None)
+    return HistoryCheck(tuple(diagnostics), NewSinceBase(base.label, new_files))
 
 
 def check_history(config: SiteConfig, base_ref: str) -> list[Diagnostic]:
     """Every append-only violation in the working tree compared with git revision base_ref."""
-    base = base_snapshot(config, base_ref)
-    work = work_snapshot(config)
-    return sorted(check_pairs(match_records(base, work), base, work), key=Diagnostic.sort_key)
+    return list(compare_with_base(config, base_ref).diagnostics)

@@ -4,10 +4,12 @@ then the checks across records."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from ..config import SiteConfig
+from ..formats.fields import NAMING_HINT, is_field, suggest_field
 from ..formats.schema import describe, dotted, known_versions, parse_date, position_of, validate_against
 from ..model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
 
@@ -186,6 +188,14 @@ def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report)
                       f"correction {entry['id']} is dated {date.isoformat()}, before the record was submitted "
                       f"({submitted.isoformat()})", "correction-date")
         previous = max(previous, date) if previous else date
+        for k, name in enumerate(entry.get("fields") or []):
+            # The same rule as `sitegen correct --field`: a name that is no field covers nothing.
+            if not is_field(name, fields["contract"]):
+                close = suggest_field(name, fields["contract"])
+                report.at(("corrections", "entries", index, "fields", k), "error",
+                          f"correction {entry['id']} names '{name}' in its fields, which is not a field of "
+                          f"{fields['contract']}" + (f"; did you mean '{close}'?" if close else ""), "correction-field",
+                          None if close else NAMING_HINT)
 
     verification = fields["verification"]
     provenance = fields["provenance"]
@@ -281,16 +291,39 @@ def validate_page(raw: RawRecord) -> tuple[ContentPage | None, list[Diagnostic]]
     return page, []
 
 
-def check_across(records: Iterable[Record], id_positions: Mapping[str, tuple[int, int]]) -> list[Diagnostic]:
-    """Problems only visible across records: the same id twice. id_positions: file -> (line, col) of its id."""
+@dataclass(frozen=True, slots=True)
+class NewSinceBase:
+    """Which record files are new since the --base revision: of two records with one id, the new one changes."""
+
+    label: str  # the revision as the maintainer named it, e.g. origin/main
+    files: frozenset[str]  # working-tree record files that no published record matches
+
+
+def check_across(records: Iterable[Record], id_positions: Mapping[str, tuple[int, int]],
+                 new_since: NewSinceBase | None = None) -> list[Diagnostic]:
+    """Problems only visible across records: the same id twice. id_positions: file -> (line, col) of its id.
+
+    The first file of each id keeps it and every other is reported. With new_since,
+    published files come first, so the error and its hint land on the file to change;
+    without it, the files are taken in name order.
+    """
+    new = new_since.files if new_since else frozenset()
     first: dict[str, Record] = {}
     out: list[Diagnostic] = []
-    for record in sorted(records, key=lambda r: r.rel_path):
-        if record.id in first:
-            line, col = id_positions.get(record.rel_path, (1, 1))
-            out.append(Diagnostic(SourcePos(record.rel_path, line, col), "error",
-                                  f"the id {record.id} is already used by {first[record.id].rel_path}", "duplicate-id",
-                                  "ids are unique and never reused; `sitegen new` mints a fresh one"))
-        else:
+    for record in sorted(records, key=lambda r: (r.rel_path in new, r.rel_path)):
+        if record.id not in first:
             first[record.id] = record
+            continue
+        keeper = first[record.id].rel_path
+        line, col = id_positions.get(record.rel_path, (1, 1))
+        if new_since and record.rel_path in new:
+            owner = keeper if keeper in new else f"the published record {keeper}"
+            hint = (f"this record is new since {new_since.label}: give it an id of its own (sitegen new mints one); "
+                    "a published id never changes")
+        else:
+            owner = keeper
+            hint = ("ids are unique and never change: give the record that is not published yet an id of its own "
+                    "(sitegen new mints one); sitegen check --base origin/main tells which one is new")
+        out.append(Diagnostic(SourcePos(record.rel_path, line, col), "error",
+                              f"the id {record.id} is already used by {owner}", "duplicate-id", hint))
     return out

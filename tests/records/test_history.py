@@ -190,8 +190,9 @@ def test_renamed_record_is_matched_by_id(repo):
 
 def test_branch_made_before_a_later_correction_is_compared_with_its_merge_base(repo):
     git(repo, "checkout", "-q", "-b", "feature")
-    write(repo, OTHER.replace("title: Another record", "title: Another record, retitled"), "content/records/other.md")
-    git(repo, "commit", "-q", "-am", "retitle")
+    write(repo, OTHER.replace("id: SRCH:0000BBBB", "id: SRCH:0000DDDD"), "content/records/new.md")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "add a record")
     git(repo, "checkout", "-q", "main")
     assert main(["correct", "rec", "--root", str(repo), "--kind", "erratum", "--summary", "Later.", "--date", "2026-07-20"]) == 0
     git(repo, "commit", "-q", "-am", "C3 on main")
@@ -222,7 +223,8 @@ def test_shallow_clone_without_the_base_says_what_to_fetch(repo, tmp_path):
         check_history(load_config(clone), "origin/main")
     message = str(caught.value)
     assert "the base revision 'origin/main' is not in this clone" in message
-    command = "git fetch --no-tags --depth=1 origin main:refs/remotes/origin/main"
+    # The whole history: the comparison needs the merge base, which a depth-1 fetch of main would not bring.
+    command = "git fetch --no-tags --unshallow origin main:refs/remotes/origin/main"
     assert command in message
     # The advice works: after exactly that fetch the comparison runs and finds the rewrite.
     git(clone, *command.split()[1:])
@@ -233,7 +235,7 @@ def test_shallow_clone_cli_exits_2_with_the_advice(repo, tmp_path, capsys):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth=1", repo.as_uri(), str(clone))
     assert main(["check", "--root", str(clone), "--base", "origin/gone"]) == 2
-    assert "git fetch --no-tags --depth=1 origin gone:refs/remotes/origin/gone" in capsys.readouterr().err
+    assert "git fetch --no-tags --unshallow origin gone:refs/remotes/origin/gone" in capsys.readouterr().err
 
 
 def test_outside_a_git_repository_is_a_clear_error(make_site):
