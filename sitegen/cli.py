@@ -56,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="text for people, json for tools, github for pull-request annotations (default: text)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--base", metavar="REF",
-                       help="also check that the change since git revision REF only appends corrections (e.g. origin/main)")
+                       help="also compare with git revision REF, e.g. origin/main (with where HEAD left it, the merge "
+                            "base): published records change only with a new correction entry that names the change, "
+                            "and corrections are only appended")
     serve = sub.add_parser("serve", help="preview the site: build, serve, rebuild on every save and reload the browser",
                            description="Build the site, serve it over HTTP, watch content, layouts, assets and site.yaml, "
                                        "rebuild on every change and reload the open pages. Errors are shown over the page "

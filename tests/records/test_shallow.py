@@ -126,7 +126,7 @@ def test_a_pull_request_whose_base_moved_on_says_what_to_fetch(origin, tmp_path,
     assert "correction-removed" not in err
 
 
-def test_histories_that_never_met_are_a_clear_error(origin, make_site, tmp_path, capsys):
+def test_histories_that_never_met_are_a_clear_error(origin, capsys):
     git(origin, "checkout", "-q", "--orphan", "unrelated")
     git(origin, "commit", "-q", "-m", "a fresh start")
     status, err = check(origin, capsys, "main")
