@@ -90,7 +90,7 @@ def _defaults_text() -> str:
 
 def _check_field_names(merged: Mapping[str, Any], positions: Mapping[YamlPath, NodePos], rel: str) -> list[Diagnostic]:
     """updatable_without_correction names fields of a record contract, by the rule correction entries follow."""
-    from .formats.fields import NAMING_HINT, is_field, not_a_field
+    from .formats.fields import field_hint, is_field
     from .formats.schema import known_versions
 
     manifests = known_versions("paper-manifest")
@@ -99,7 +99,8 @@ def _check_field_names(merged: Mapping[str, Any], positions: Mapping[YamlPath, N
         if not any(is_field(name, m) for m in manifests):
             node = positions.get(("updatable_without_correction", index))
             out.append(Diagnostic(SourcePos(rel, node.value_line if node else 1, node.value_col if node else 1), "error",
-                                  not_a_field(name, manifests[-1]), "config", NAMING_HINT))
+                                  f"'{name}' in updatable_without_correction is not a field of {manifests[-1]}",
+                                  "config", field_hint(name, manifests[-1])))
     return out
 
 

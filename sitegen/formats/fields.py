@@ -58,6 +58,12 @@ def suggest_field(name: str, manifest: str) -> str | None:
     return close[0] if close else None
 
 
+def field_hint(name: str, manifest: str) -> str:
+    """The hint for a name that is not a field: the closest field, else how names are written."""
+    close = suggest_field(name, manifest)
+    return f"did you mean '{close}'?" if close else NAMING_HINT
+
+
 def not_a_field(name: str, manifest: str) -> str:
     """The problem with a name that is not a field, in words, with a suggestion when one is close."""
     close = suggest_field(name, manifest)

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Mapping
 
 from ..config import SiteConfig
-from ..formats.fields import NAMING_HINT, is_field, suggest_field
+from ..formats.fields import field_hint, is_field
 from ..formats.schema import describe, dotted, known_versions, parse_date, position_of, validate_against
 from ..model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
 
@@ -191,11 +191,9 @@ def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report)
         for k, name in enumerate(entry.get("fields") or []):
             # The same rule as `sitegen correct --field`: a name that is no field covers nothing.
             if not is_field(name, fields["contract"]):
-                close = suggest_field(name, fields["contract"])
                 report.at(("corrections", "entries", index, "fields", k), "error",
                           f"correction {entry['id']} names '{name}' in its fields, which is not a field of "
-                          f"{fields['contract']}" + (f"; did you mean '{close}'?" if close else ""), "correction-field",
-                          None if close else NAMING_HINT)
+                          f"{fields['contract']}", "correction-field", field_hint(name, fields["contract"]))
 
     verification = fields["verification"]
     provenance = fields["provenance"]

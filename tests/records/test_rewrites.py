@@ -12,6 +12,7 @@ from helpers import check_site
 
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.engine.pipeline import check
 from sitegen.errors import ConfigError
 from sitegen.errors import format_text as format_diagnostic
 from sitegen.records.history import check_history
@@ -130,8 +131,8 @@ def test_a_misspelt_updatable_field_is_a_configuration_error(repo):
     with pytest.raises(ConfigError) as caught:
         load_config(repo)
     assert [format_diagnostic(d) for d in caught.value.diagnostics] == [
-        "site.yaml:1:46: error: 'tier.tiers' is not a field of paper-manifest-v1.1; did you mean 'tier.tier'? [config]\n"
-        "    hint: name fields dotted as in docs/records.md, e.g. review_score or gate.status; body names the report"]
+        "site.yaml:1:46: error: 'tier.tiers' in updatable_without_correction is not a field of paper-manifest-v1.1 "
+        "[config]\n    hint: did you mean 'tier.tier'?"]
 
 
 def test_updatable_fields_follow_the_dotted_form(repo):
@@ -208,11 +209,20 @@ ENTRY = """\
 def test_check_refuses_a_misspelt_name_in_fields_as_correct_does(make_site, capsys):
     text = record_with("  status: current\n  entries: []", ENTRY.format(names="review_score, reviewscore"))
     site = make_site({F: text}, with_layouts=False)
-    assert check_site(site) == [
+    assert [format_diagnostic(d) for d in check(load_config(site)).diagnostics] == [
         f"{F}:{at(text, 'reviewscore]')}: error: correction C1 names 'reviewscore' in its fields, which is not a field of "
-        "paper-manifest-v1.1; did you mean 'review_score'? [correction-field]"]
+        "paper-manifest-v1.1 [correction-field]\n    hint: did you mean 'review_score'?"]
     assert main(["correct", "rec", "--root", str(site), "--kind", "erratum", "--summary", "x", "--field", "reviewscore"]) == 2
     assert "--field 'reviewscore' is not a field of paper-manifest-v1.1; did you mean 'review_score'?" in capsys.readouterr().err
+
+
+def test_a_name_far_from_every_field_gets_the_naming_rule(make_site):
+    text = record_with("  status: current\n  entries: []", ENTRY.format(names="xyzzy"))
+    site = make_site({F: text}, with_layouts=False)
+    assert [format_diagnostic(d) for d in check(load_config(site)).diagnostics] == [
+        f"{F}:{at(text, 'xyzzy]')}: error: correction C1 names 'xyzzy' in its fields, which is not a field of "
+        "paper-manifest-v1.1 [correction-field]\n"
+        "    hint: name fields dotted as in docs/records.md, e.g. review_score or gate.status; body names the report"]
 
 
 def test_fields_may_name_the_report_list_items_and_reference_parts(make_site, capsys):
@@ -240,8 +250,6 @@ def test_duplicate_id_blames_the_file_that_is_new_since_the_base(make_site, caps
 
 def test_duplicate_id_without_a_base_says_how_to_tell_which_file_is_new(make_site):
     site = make_site({"content/records/zeta.md": VALID_RECORD, "content/records/alpha.md": VALID_RECORD}, with_layouts=False)
-    from sitegen.engine.pipeline import check
-
     assert [format_diagnostic(d) for d in check(load_config(site)).diagnostics] == [
         "content/records/zeta.md:3:5: error: the id SRCH:0000AAAA is already used by content/records/alpha.md "
         "[duplicate-id]\n"

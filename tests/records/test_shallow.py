@@ -132,3 +132,15 @@ def test_histories_that_never_met_are_a_clear_error(origin, capsys):
     status, err = check(origin, capsys, "main")
     assert (status, err) == (2, "sitegen: error: HEAD and 'main' have no commit in common, so the correction history "
                                 "cannot be compared; pass as --base the branch this one was made from, e.g. origin/main\n")
+
+
+def test_a_missing_base_in_a_full_clone_is_fetched_without_a_depth(origin, tmp_path, capsys):
+    clone = tmp_path / "single"
+    git(tmp_path, "clone", "-q", "--single-branch", "--branch", "feature", origin.as_uri(), str(clone))
+    status, err = check(clone, capsys)
+    assert status == 2
+    command = "git fetch --no-tags origin main:refs/remotes/origin/main"
+    assert f"\n    {command}\n" in err
+    git(clone, *command.split()[1:])
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "false"
+    assert check(clone, capsys)[0] == 0
