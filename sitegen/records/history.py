@@ -26,6 +26,7 @@ from ..config import SiteConfig
 from ..errors import UsageError
 from ..formats.safeyaml import YamlProblem, load_yaml
 from ..model import Diagnostic, RawRecord, SourcePos
+from .addresses import check_addresses
 from .load import SLUG, discover_records, load_record, split_front_matter
 
 
@@ -370,4 +371,6 @@ def check_history(config: SiteConfig, base_ref: str) -> list[Diagnostic]:
     """Every append-only violation in the working tree compared with git revision base_ref."""
     base = base_snapshot(config, base_ref)
     work = work_snapshot(config)
-    return sorted(check_pairs(match_records(base, work), base, work), key=Diagnostic.sort_key)
+    pairs = match_records(base, work)
+    found = check_pairs(pairs, base, work) + check_addresses(config, base, work, pairs)  # addresses: renames, reused slugs
+    return sorted(found, key=Diagnostic.sort_key)
