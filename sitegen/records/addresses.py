@@ -228,11 +228,14 @@ def check_addresses(config: SiteConfig, base: "Snapshot", work: "Snapshot", pair
                 continue
             if holder.rel_path not in id_changed:
                 node = holder.positions.get(("id",))
+                moved = by_id.get(rid)
+                then = (f", then keep '{slug}: {rid}' under 'aliases:' in {aliases_rel} for {rid}, now "
+                        f"{moved[0].rel_path}" if moved else f"; records/{slug}.html keeps leading to {rid}")
                 out.append(_error(holder.rel_path, node.value_line if node else 1, node.value_col if node else 1,
                                   f"{was} in {base.label}; it cannot show {_id(holder) or 'a record without an id'}: "
                                   "a published address never changes records", "address-reused",
-                                  f"give this record a slug never published (rename the file); records/{slug}.html "
-                                  f"keeps leading to {rid}"))
+                                  f"give this record a slug never published (rename the file){then}"))
+            continue  # one problem at a time: until this record moves away, an alias here could not be kept
         elif alias is not None:
             if alias.id == rid:
                 continue
