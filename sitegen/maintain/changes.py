@@ -310,7 +310,8 @@ def format_markdown(summary: ChangeSummary) -> str:
         out += ["### Other edits", ""]
         for c in other:
             if c.kind == "unreadable":
-                out.append(f"- {(_who(c) + ' ') if c.id else ''}{code(c.rel_path)}: **does not read as a record**")
+                out.append(f"- {_who(c) + ' (' + code(c.rel_path) + ')' if c.id else code(c.rel_path)}: "
+                           "**does not read as a record**")
             if c.old_rel_path:
                 redirect = "redirect kept" if c.redirect else "**redirect missing**"
                 out.append(f"- {_who(c)}: renamed {code(c.old_rel_path)} → {code(c.rel_path)} ({redirect})")

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # history.py imports this module for its hook; the types only
 
 ALIASES_FILE = "aliases.yaml"  # in the content folder, beside records/
 _STAY = "published addresses stay, so that links and citations keep working"
-# The redirect is written to records/<slug>.html: a longer name than this does not fit a file system's 255 bytes.
+# The redirect is written to records/<slug>.html; file systems refuse names over 255 bytes, so stay well below.
 MAX_ALIAS = 200
 
 
@@ -69,7 +69,7 @@ def parse_aliases(text: str, rel: str, limits: Limits) -> tuple[list[Alias], lis
     if values is None:
         return [], []
     if not isinstance(values, dict):
-        return [], [_error(rel, 1, 1, f"{rel} must be a mapping, not a single value or a list", "aliases-file", shape)]
+        return [], [_error(rel, 1, 1, "the file must be a mapping ('aliases:'), not a single value or a list", "aliases-file", shape)]
     problems = [_error(rel, positions[(key,)].key_line, positions[(key,)].key_col, f"unknown key '{key}'", "aliases-file",
                        shape) for key in values if key != "aliases"]
     block = values.get("aliases")
@@ -82,7 +82,8 @@ def parse_aliases(text: str, rel: str, limits: Limits) -> tuple[list[Alias], lis
     aliases: list[Alias] = []
     for slug, target in block.items():
         where = positions[("aliases", slug)]
-        if not SLUG.match(slug) or len(slug) > MAX_ALIAS:
+        # fullmatch, not match: the pattern's "$" would let a final newline through into the file name.
+        if not SLUG.fullmatch(slug) or len(slug) > MAX_ALIAS:
             problems.append(_error(rel, where.key_line, where.key_col, f"the alias {slug!r} is not a valid slug", "alias-slug",
                                    "an alias is the old file name without .md: lower-case letters a-z, digits and single "
                                    f"hyphens, at most {MAX_ALIAS} characters"))
@@ -113,6 +114,11 @@ def load_aliases(config: SiteConfig) -> tuple[tuple[Alias, ...], list[Diagnostic
     return tuple(aliases), problems
 
 
+def record_slugs(rel_paths: Collection[str]) -> dict[str, str]:
+    """slug -> path, for record files given by path."""
+    return {PurePosixPath(rel).stem: rel for rel in rel_paths}
+
+
 def check_aliases(aliases: Sequence[Alias], records: Iterable[Record], record_files: Mapping[str, str],
                   every_record_valid: bool) -> tuple[list[Alias], list[Diagnostic]]:
     """The aliases that lead to a record, and the problems of the others.
@@ -121,7 +127,7 @@ def check_aliases(aliases: Sequence[Alias], records: Iterable[Record], record_fi
     with errors still holds its address. An alias's target is only judged when every
     record is valid, as a record with errors may be the one it names.
     """
-    by_id = {record.id for record in records}
+    ids = {record.id for record in records}
     good: list[Alias] = []
     problems: list[Diagnostic] = []
     for alias in aliases:
@@ -132,7 +138,7 @@ def check_aliases(aliases: Sequence[Alias], records: Iterable[Record], record_fi
                                    f"records/{alias.slug}.html cannot be both that record's page and a redirect",
                                    "alias-taken", "an alias is a retired address: remove the line, or move that record "
                                    "to a slug of its own"))
-        elif alias.id not in by_id:
+        elif alias.id not in ids:
             if every_record_valid:
                 problems.append(_error(where.path, where.line, where.col,
                                        f"the alias '{alias.slug}' leads to {alias.id!r}, but no record has that id",
@@ -195,7 +201,9 @@ def _keep_hint(slug: str, rid: str, config: SiteConfig, has_file: bool) -> str:
 
 def check_addresses(config: SiteConfig, base: "Snapshot", work: "Snapshot", pairs: Iterable["Pair"]) -> list[Diagnostic]:
     """Every published address (a record's slug or an alias at the base) that is gone or leads to another record now."""
-    work_aliases, _ = load_aliases(config)  # its own problems are check's to report
+    work_aliases, alias_problems = load_aliases(config)  # its own problems are check's to report
+    # A file that does not read at all hides which aliases it holds: none is judged missing then.
+    aliases_known = bool(work_aliases) or not alias_problems
     has_file = aliases_path(config).exists()
     base_aliases = aliases_at(config, base.commit) if base.commit else []
     published: dict[str, tuple[str, str | None]] = {}  # slug -> (id, base file of the record; None for an alias)
@@ -229,7 +237,7 @@ def check_addresses(config: SiteConfig, base: "Snapshot", work: "Snapshot", pair
             if holder.rel_path not in id_changed:
                 node = holder.positions.get(("id",))
                 moved = by_id.get(rid)
-                then = (f", then keep '{slug}: {rid}' under 'aliases:' in {aliases_rel} for {rid}, now "
+                then = (f", then keep '{slug}: {rid}' under 'aliases:' in {aliases_rel}: {rid} is now "
                         f"{moved[0].rel_path}" if moved else f"; records/{slug}.html keeps leading to {rid}")
                 out.append(_error(holder.rel_path, node.value_line if node else 1, node.value_col if node else 1,
                                   f"{was} in {base.label}; it cannot show {_id(holder) or 'a record without an id'}: "
@@ -245,8 +253,8 @@ def check_addresses(config: SiteConfig, base: "Snapshot", work: "Snapshot", pair
                               f"restore '{slug}: {rid}' under 'aliases:'"))
             continue
         moved = by_id.get(rid)
-        if not moved:
-            continue  # the record itself is gone: record-deleted says so
+        if not moved or not aliases_known:
+            continue  # the record itself is gone (record-deleted says so), or the aliases cannot be read
         if base_file is None:
             out.append(_error(aliases_rel, 1, 1, f"the alias '{slug}' of {rid} was removed, so the published address "
                               f"records/{slug}.html would stop working; {_STAY}",
@@ -258,7 +266,3 @@ def check_addresses(config: SiteConfig, base: "Snapshot", work: "Snapshot", pair
                               "address-missing", _keep_hint(slug, rid, config, has_file)))
     return out
 
-
-def record_slugs(rel_paths: Collection[str]) -> dict[str, str]:
-    """slug -> path, for record files given by path."""
-    return {PurePosixPath(rel).stem: rel for rel in rel_paths}

@@ -75,7 +75,7 @@ def test_new_record_at_a_slug_published_for_another_id_fails(repo):
         f"{REC}:3:5: error: records/rec.html was published for SRCH:0000AAAA ('A valid record') in main; it cannot show "
         "SRCH:0000CCCC: a published address never changes records [address-reused]\n"
         "    hint: give this record a slug never published (rename the file), then keep 'rec: SRCH:0000AAAA' under "
-        "'aliases:' in content/aliases.yaml for SRCH:0000AAAA, now content/records/moved.md"]
+        "'aliases:' in content/aliases.yaml: SRCH:0000AAAA is now content/records/moved.md"]
     # Once the newcomer has a slug of its own, the renamed record's old address is what is left to keep.
     (repo / REC).rename(repo / "content/records/newcomer.md")
     assert history(repo) == [
@@ -112,6 +112,16 @@ def test_removed_alias_fails(repo):
         "content/aliases.yaml"]
     (repo / ALIASES).unlink()
     assert history(repo)[0].split("\n")[1] == KEEP_HINT
+
+
+def test_an_aliases_file_that_does_not_parse_is_left_to_check(repo):
+    rename(repo)
+    write(repo, ALIASES, "aliases:\n  rec: SRCH:0000AAAA\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "rename")
+    write(repo, ALIASES, "aliases:\n  rec: [SRCH:0000AAAA\n")
+    assert history(repo) == []
+    assert [line.rsplit("[", 1)[1] for line in check_site(repo)] == ["yaml-syntax]"]
 
 
 def test_alias_pointed_at_another_record_fails(repo):
@@ -175,6 +185,11 @@ def test_alias_that_is_not_a_slug_is_refused(make_site, slug):
     assert check_site(site) == [f"content/aliases.yaml:2:3: error: the alias {shown} is not a valid slug [alias-slug]"]
 
 
+def test_alias_ending_in_a_newline_is_refused(make_site):
+    site = aliases_site(make_site, 'aliases:\n  "name\\n": SRCH:0000AAAA\n')
+    assert check_site(site) == ["content/aliases.yaml:2:3: error: the alias 'name\\n' is not a valid slug [alias-slug]"]
+
+
 def test_hostile_alias_writes_nothing_anywhere(make_site, tmp_path, capsys):
     from sitegen.engine.pipeline import build
 
@@ -215,8 +230,8 @@ def test_alias_target_waits_for_every_record_to_be_valid(make_site):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("- rec\n", "content/aliases.yaml:1:1: error: content/aliases.yaml must be a mapping, not a single value or a list "
-                "[aliases-file]"),
+    ("- rec\n", "content/aliases.yaml:1:1: error: the file must be a mapping ('aliases:'), not a single value or a "
+                "list [aliases-file]"),
     ("aliases:\n  rec: SRCH:0000AAAA\nredirects: {}\n", "content/aliases.yaml:3:1: error: unknown key 'redirects' "
                                                          "[aliases-file]"),
     ("aliases: [rec]\n", "content/aliases.yaml:1:10: error: 'aliases' must be a mapping of old slugs to record ids "
