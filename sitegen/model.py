@@ -100,6 +100,20 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    """A retired page address (content/aliases.yaml): records/<slug>.html redirects to the record with this id."""
+
+    slug: str  # the old slug; its address stays a redirect and never carries another record
+    id: str  # the record it leads to, by registry id, so that a later rename leaves this line as it is
+    pos: SourcePos  # where the alias is written, for messages
+
+    @property
+    def url(self) -> str:
+        """The redirect page's path relative to the site root."""
+        return f"records/{self.slug}.html"
+
+
+@dataclass(frozen=True, slots=True)
 class ContentPage:
     """A validated page from content/pages/ (About, the guide): Markdown with a title."""
 
@@ -158,6 +172,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     files_checked: int = 0  # record files; pages are counted apart
     pages: tuple[ContentPage, ...] = field(default=())  # content/pages/*.md, sorted by slug
+    aliases: tuple[Alias, ...] = field(default=())  # the retired addresses that lead to a record, sorted by slug
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -13,7 +13,8 @@ from typing import Sequence, TextIO
 
 from ..config import SiteConfig
 from ..errors import BuildError, format_text
-from ..model import BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
+from ..model import Alias, BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
+from ..records.addresses import check_aliases, load_aliases, record_slugs
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import NewSinceBase, check_across, validate_page
 from ..search.index import build_search_index, search_key, shard_count, shard_paths
@@ -21,6 +22,7 @@ from ..search.offline import offline_index
 from ..site.browse import browse_pages, not_found_page
 from ..site.feeds import feed_files
 from ..site.harvest import harvest_files
+from ..site.redirects import redirect_pages
 from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
 from .cache import BuildCache, environment_key, inputs_fingerprint, remember_state, up_to_date
 from .workers import RenderJob, default_jobs, fingerprint, process_records
@@ -35,7 +37,8 @@ def check(config: SiteConfig, *, jobs: int = 0, new_since: NewSinceBase | None =
     sources, diagnostics = discover_records(config)
     outcomes = list(process_records(sources, config, None, jobs))
     pages, page_problems = load_pages(config)
-    return collect(outcomes, diagnostics + page_problems, pages, len(sources), new_since)
+    aliases, alias_problems = load_aliases(config)
+    return collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases, new_since)
 
 
 def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]:
@@ -52,14 +55,21 @@ def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]
 
 
 def collect(outcomes: Sequence[RecordOutcome], diagnostics: list[Diagnostic], pages: Sequence[ContentPage],
-            files: int, new_since: NewSinceBase | None = None) -> CheckResult:
-    """Every record's outcome in one result, with the checks across records run once all are read."""
+            files: int, aliases: Sequence[Alias] = (), new_since: NewSinceBase | None = None) -> CheckResult:
+    """Every record's outcome in one result, with the checks across records run once all are read.
+
+    aliases: content/aliases.yaml as load_aliases read it; they are checked against every record file here.
+    new_since: the files new since `check --base`, so a duplicate id is reported on the new file.
+    """
     records = [o.record for o in outcomes if o.record is not None]
     diagnostics = diagnostics + [d for o in outcomes for d in o.diagnostics]
     diagnostics += check_across(records, {o.rel_path: o.id_pos for o in outcomes if o.id_pos}, new_since)
+    leading, alias_problems = check_aliases(aliases, records, record_slugs([o.rel_path for o in outcomes]),
+                                            every_record_valid=len(records) == len(outcomes))
+    diagnostics += alias_problems
     return CheckResult(records=tuple(sorted(records, key=lambda r: r.slug)),
                        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)), files_checked=files,
-                       pages=tuple(pages))
+                       pages=tuple(pages), aliases=tuple(leading))
 
 
 def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs: int = 0,
@@ -72,6 +82,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     started, progress = time.perf_counter(), Progress(sys.stderr)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
     pages, page_problems = load_pages(config)
+    aliases, alias_problems = load_aliases(config)
     sources, diagnostics = discover_records(config)
     search = search and bool(sources)  # Pagefind cannot index nothing; an empty registry has nothing to search
     site = site_info(config, pages, source_date(), search_index=search)
@@ -84,7 +95,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     cache = BuildCache.load(config, env) if use_cache else BuildCache(env)
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
-        result = collect(outcomes, diagnostics + page_problems, pages, len(sources))
+        result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases)
         for diagnostic in result.diagnostics:
             print(format_text(diagnostic), file=sys.stderr)
         errors, warnings = len(result.errors), len(result.warnings)
@@ -164,6 +175,8 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
     shared.extend(harvest_files(records, paths, config, site.build_date))  # last: the sitemap lists every page
+    # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
+    shared.extend(redirect_pages(result.aliases, records, site))
     files = collect_assets(config) + artifact_files(records, config)
     check_collisions(shared, files, per_record)
     html_pages = sum(1 for path in paths if path.suffix == ".html")

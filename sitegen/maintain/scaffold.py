@@ -23,6 +23,7 @@ from ..config import SiteConfig
 from ..errors import UsageError
 from ..formats.schema import known_versions, load_schema
 from ..formats.yamltext import scalar
+from ..records.addresses import load_aliases
 from ..records.load import SLUG
 from ..records.validate import PLACEHOLDER
 
@@ -188,6 +189,10 @@ def create_record(config: SiteConfig, slug: str | None, title: str | None) -> Ne
         if not slug:
             raise UsageError("the title has no letters or digits to make a slug from; give the slug: sitegen new SLUG")
     check_slug(slug)
+    retired = next((a for a in load_aliases(config)[0] if a.slug == slug), None)
+    if retired is not None:  # check would refuse the record (alias-taken); say so before writing it
+        raise UsageError(f"records/{slug}.html is a retired address of {retired.id} ({retired.pos.path}:{retired.pos.line}); "
+                         "an old address never carries another record: choose another slug")
     folder = config.records_dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"

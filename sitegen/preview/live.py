@@ -28,6 +28,7 @@ from ..engine.workers import RenderJob, process_one
 from ..config import SiteConfig
 from ..errors import format_text
 from ..model import BuildResult, CheckResult, Diagnostic, RecordOutcome
+from ..records.addresses import load_aliases
 from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS, build_search_index
 from ..site.render import site_info
@@ -84,6 +85,7 @@ class Preview:
         config = self.config
         output = config.output_dir
         pages, page_problems = load_pages(config)
+        aliases, alias_problems = load_aliases(config)  # the redirects are site-wide pages too
         site = site_info(config, pages, source_date(), search_index=self.search)
         outcomes = dict(self.outcomes)
         scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}.preview-", dir=output.parent))
@@ -98,7 +100,7 @@ class Preview:
                 else:
                     outcomes.pop(rel, None)
             ordered = [outcomes[rel] for rel in sorted(outcomes)]
-            result: CheckResult = collect(ordered, list(page_problems), pages, len(ordered))
+            result: CheckResult = collect(ordered, page_problems + alias_problems, pages, len(ordered), aliases)
             if result.errors:
                 return list(result.errors)
             # The changed records' own files first: the page being edited can reload now.

@@ -27,6 +27,7 @@ from ..errors import UsageError
 from ..formats.safeyaml import YamlProblem, load_yaml
 from ..model import Diagnostic, RawRecord, SourcePos
 from .edits import Updatable, change_text, check_edits, short
+from .addresses import check_addresses
 from .load import SLUG, discover_records, load_record, split_front_matter
 from .revision import cat_files, git, resolve_base, toplevel
 from .validate import NewSinceBase
@@ -316,7 +317,8 @@ def compare_with_base(config: SiteConfig, base_ref: str) -> HistoryCheck:
     base = base_snapshot(config, base_ref)
     work = work_snapshot(config)
     pairs = match_records(base, work)
-    diagnostics = sorted(check_pairs(pairs, base, work), key=Diagnostic.sort_key)
+    found = check_pairs(pairs, base, work) + check_addresses(config, base, work, pairs)  # addresses: renames, reused slugs
+    diagnostics = sorted(found, key=Diagnostic.sort_key)
     new_files = frozenset(p.work.rel_path for p in pairs if p.base is None and p.work is not None)
     return HistoryCheck(tuple(diagnostics), NewSinceBase(base.label, new_files))
 
