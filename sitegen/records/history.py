@@ -299,6 +299,7 @@ def check_pairs(pairs: Iterable[Pair], base: Snapshot, work: Snapshot) -> list[D
                 SourcePos(new.rel_path, node.value_line if node else 1, node.value_col if node else 1), "error",
                 f"the id changed from {record_id(old)} to {record_id(new)}; a published id never changes", "id-changed",
                 f"restore id: {record_id(old)}; a new record goes in a new file made by sitegen new"))
+            continue  # another record now: comparing its fields with the published one's would only repeat this
         out.extend(compare_entries(old, new, base.label))
         out.extend(check_edits(old, new, new_entries(old, new), updatable))
     return out

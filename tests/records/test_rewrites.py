@@ -189,6 +189,7 @@ def test_an_edited_report_is_reported_at_its_first_changed_line(repo):
 
 def test_a_new_record_and_a_renamed_one_are_not_edits(repo):
     (repo / F).rename(repo / "content/records/renamed.md")
+    (repo / "content/aliases.yaml").write_text(f"aliases:\n  {Path(F).stem}: SRCH:0000AAAA\n")  # the old address kept
     write(repo, edit(("id: SRCH:0000AAAA", "id: SRCH:0000CCCC"), ("title: A valid record", "title: New")),
           "content/records/new.md")
     assert history(repo) == []
