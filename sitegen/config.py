@@ -139,7 +139,8 @@ def check_vocabularies(merged: Mapping[str, Any], positions: Mapping[YamlPath, N
         entries = {str(code): meta for code, meta in (merged.get(section) or {}).items()}
         codes = list(entries)
         # A label that names another value is reported as such, not again where it is shared.
-        naming = {code for code in codes if any(_normal(str(entries[code][key])) == _normal(other) for other in codes if other != code)}
+        naming = {code for code in codes
+                  if any(_normal(str(entries[code][key])) == _normal(other) for other in codes if other != code)}
         for code in codes:
             label = str(entries[code][key])
             path: YamlPath = (section, code, key)
@@ -167,10 +168,11 @@ def check_vocabularies(merged: Mapping[str, Any], positions: Mapping[YamlPath, N
                 report(path, f"'{where}' is blank: readers are shown it to explain what {code} means", "config-description",
                        f"describe what {code} means")
                 continue
+            # Of two equal descriptions, the one written later is reported; a shortened copy always is.
             repeated = next((other for other in codes if other != code and "description" in entries[other]
                              and _repeats(text, str(entries[other]["description"]))
-                             and (not _repeats(str(entries[other]["description"]), text) or culprit(path, (section, other, "description")))),
-                            None)
+                             and (not _repeats(str(entries[other]["description"]), text)
+                                  or culprit(path, (section, other, "description")))), None)
             if repeated is not None:
                 report(path, f"'{where}' repeats the description of {repeated}: a record {state.format(code)} would be "
                        f"explained as one {state.format(repeated)}", "config-description", f"describe what {code} means")
