@@ -284,11 +284,13 @@ def _messages(err: jsonschema.ValidationError, schema: dict, base: YamlPath) -> 
         allowed, unknown, _ = _allowed_keys(node, err.instance)
         instead = _written_instead(node, err.instance)
         for key in unknown:
+            subject = path + (key,)
             if instead and instead[0] == key:
                 hint = f"did you mean '{instead[1]}'? It is required here, and '{key}' is not a field of '{where}'"
+                subject = path + (instead[1],)  # what is at fault is the required field, written under this name
             else:
                 hint = _did_you_mean(key, allowed) or (f"the fields allowed here are: {', '.join(allowed)}" if allowed else None)
-            out.append((path + (key,), path + (key,), f"unknown field '{dotted(base + path + (key,))}'", hint, True))
+            out.append((subject, path + (key,), f"unknown field '{dotted(base + path + (key,))}'", hint, True))
         return out
     if v == "enum":
         choices = [str(c) for c in err.validator_value]

@@ -6,6 +6,8 @@ import hashlib
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import ROOT, VALID_RECORD, record_with
 from helpers import check_site
 
@@ -339,6 +341,9 @@ HINTS = [
      "    hint: An http or https URL of the cited work.\n"
      f"{F}:50:5: error: unknown field 'references[2].ulr' [schema:paper-manifest-v1.1]\n"
      "    hint: did you mean 'url'?"),
+    ("required-key-under-another-name", "  tier: watchlist", "  grade: watchlist",
+     f"{F}:22:3: error: unknown field 'tier.grade' [schema:paper-manifest-v1.1]\n"
+     "    hint: did you mean 'tier'? It is required here, and 'grade' is not a field of 'tier'"),
     ("sha256-placeholder", "  reason_code: not-attempted",
      "  reason_code: not-attempted\n  artifact:\n    kind: repro-script\n    url: https://example.org/repro.py\n"
      "    sha256: 0000000000000000000000000000000000000000000000000000000000000000",
@@ -365,3 +370,46 @@ def test_list_positions_in_messages_count_from_1_as_on_the_page(make_site):
     text = record_with("  - text: The second claim.", "  - text: ''")
     site = make_site({"content/records/rec.md": text})
     assert check_site(site) == [f"{F}:44:11: error: 'claims[2].text' must not be empty [schema:paper-manifest-v1.1]"]
+
+
+def _replaced(data, path, value):
+    """data with the value at path replaced, or the key removed when value is _GONE."""
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    head, rest = path[0], path[1:]
+    if not rest and value is _GONE:
+        del copy[head]
+    else:
+        copy[head] = _replaced(copy[head], rest, value)
+    return copy
+
+
+_GONE = object()
+_VALUES = st.one_of(st.just(_GONE), st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+                    st.sampled_from(["", "x", "TODO: later", "2099-01-01", "2026-07-01", "C1", "verified", "L2",
+                                     "2026-06-17T15:03:36+00:00", "artifacts/x.py", "../x"]),
+                    st.lists(st.integers(), max_size=2), st.dictionaries(st.sampled_from(["id", "kind", "x"]), st.text(max_size=3), max_size=2))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(st.integers(0, 10_000), _VALUES), min_size=1, max_size=4))
+def test_rules_across_fields_never_raise_on_a_partly_invalid_record(make_site, changes):
+    """Rules run beside schema errors: whatever values are wrong, they read only values that passed."""
+    from sitegen.formats.safeyaml import load_yaml
+    from sitegen.model import RawRecord
+    from sitegen.records.validate import validate_record
+
+    site = make_site({})
+    config = load_config(site)
+    data, positions = load_yaml(VALID_RECORD.split("---\n")[1], line_offset=1)
+    for pick, value in changes:
+        paths = sorted((p for p in positions if p), key=repr)
+        path = paths[pick % len(paths)]
+        try:
+            data = _replaced(data, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    raw = RawRecord("rec", F, data, positions, "", 50, "0" * 64)
+    record, problems = validate_record(raw, config)
+    assert (record is None) == any(d.level == "error" for d in problems)
