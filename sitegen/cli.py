@@ -17,6 +17,8 @@ from .model import Diagnostic
 EPILOG = """\
 exit status: 0 when there are no errors (warnings allowed), 1 when records
 have errors, 2 for a wrong command line or an invalid site.yaml.
+environment: SITEGEN_TODAY=YYYY-MM-DD sets the day that dates in the future are
+measured from, and that new records and corrections are dated (default: today).
 Documentation: README.md, docs/records.md (the record format).
 """
 
