@@ -17,6 +17,8 @@ from .model import Diagnostic
 EPILOG = """\
 exit status: 0 when there are no errors (warnings allowed), 1 when records
 have errors, 2 for a wrong command line or an invalid site.yaml.
+environment: SITEGEN_TODAY=YYYY-MM-DD sets the day that dates in the future are
+measured from, and that new records and corrections are dated (default: today).
 Documentation: README.md, docs/records.md (the record format).
 """
 
@@ -85,12 +87,13 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
     new.add_argument("--title", metavar="TITLE", help="the record's title (written into the file)")
 
     correct = sub.add_parser("correct", help="append a correction entry to a record and update its correction status",
-                             description="Append a correction entry (next id, today's date) to content/records/SLUG.md and "
+                             description="Append a correction entry (next id, today's date) to a record in content/records/ and "
                                          "set corrections.status to what the entries imply. Only the entry and the status "
                                          "are written; the rest of the file stays byte-identical. Edit the corrected "
                                          "fields yourself.")
     _site_options(correct)
-    correct.add_argument("slug", metavar="SLUG", help="the record's file name without .md")
+    correct.add_argument("slug", metavar="RECORD", help="the record: its slug (my-record), its file name (my-record.md) "
+                                                        "or the path to its file (content/records/my-record.md)")
     correct.add_argument("--kind", required=True, metavar="KIND",
                          help="the Crossref update type: correction, erratum, clarification, addendum, "
                               "expression-of-concern, retraction, withdrawal, removal, partial-retraction, new-version")
@@ -98,7 +101,7 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
     correct.add_argument("--field", action="append", default=[], dest="fields", metavar="FIELD",
                          help="a field the correction changed, dotted (gate.status); repeat for several")
     correct.add_argument("--notice", metavar="URL", help="the URL of the published notice")
-    correct.add_argument("--date", metavar="YYYY-MM-DD", help="the correction's date (default: today)")
+    correct.add_argument("--date", metavar="YYYY-MM-DD", help="the correction's date, at most tomorrow (default: today)")
 
     diff = sub.add_parser("diff", help="summarise what changed since a git revision: records added, corrected, "
                                        "retracted, badge transitions",
@@ -171,7 +174,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     made = create_record(_load(args), args.slug, args.title)
     print(f"created {made.rel_path}\n  id {made.id}, submitted {made.submitted.isoformat()}\n"
-          "Next:\n"
+          + (f"  {made.slug_note}; to choose another, rename the file before the record is published\n" if made.slug_note else "")
+          + "Next:\n"
           f"  1. Open the file and replace its {made.placeholders} \"TODO: ...\" values; delete the optional lines\n"
           "     you do not need. docs/records.md describes every field.\n"
           "  2. Write the report in Markdown below the closing '---' (it may stay empty).\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -14,6 +16,9 @@ from .model import Diagnostic, NodePos, SourcePos, YamlPath
 
 CONFIG_NAME = "site.yaml"
 _MAX_CONFIG_BYTES = 1_048_576
+TODAY_VARIABLE = "SITEGEN_TODAY"
+# Dates may run one day ahead of the machine's: a maintainer east of it is already tomorrow.
+DATE_TOLERANCE = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,12 @@ class SiteConfig:
     updatable_without_correction: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
+    today: dt.date = field(default_factory=dt.date.today)  # what "in the future" is measured from (SITEGEN_TODAY)
+
+    @property
+    def latest_date(self) -> dt.date:
+        """The latest date a record may carry: today, plus a day for time zones."""
+        return self.today + DATE_TOLERANCE
 
     @property
     def records_dir(self) -> Path:
@@ -73,6 +84,102 @@ class SiteConfig:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def today_from_environment() -> dt.date:
+    """The local date, or SITEGEN_TODAY (YYYY-MM-DD) when it is set: for tests, and for a machine whose clock is wrong."""
+    value = os.environ.get(TODAY_VARIABLE)
+    if not value:
+        return dt.date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{TODAY_VARIABLE} must be a date written YYYY-MM-DD, found {value!r}") from None
+
+
+# What readers see as badges and notices. site.yaml may reword a label or a description, but
+# never so that one value reads as another: (section, noun, the key shown, how a record holding it reads).
+_VOCABULARIES = (
+    ("levels", "level", "label", "at level {}"),
+    ("gate_statuses", "gate status", "label", "whose gate status is {}"),
+    ("tiers", "tier", "label", "in tier {}"),
+    ("correction_statuses", "correction status", "label", "that is {}"),
+    ("gates", "gate", "name", "at gate {}"),
+)
+
+
+def _normal(label: str) -> str:
+    """A label as a reader tells it apart: case, spaces, hyphens and other marks do not count (Watch-list = watchlist)."""
+    return "".join(ch for ch in label.casefold() if ch.isalnum())
+
+
+def _repeats(text: str, other: str) -> bool:
+    """text says what other says: the same words, or other's first sentences."""
+    a, b = " ".join(text.split()).casefold(), " ".join(other.split()).casefold()
+    return a == b or (b.startswith(a) and a.endswith((".", "!", "?")))
+
+
+def check_vocabularies(merged: Mapping[str, Any], positions: Mapping[YamlPath, NodePos], rel: str) -> list[Diagnostic]:
+    """Every level, gate, tier and status keeps a label and a description of its own (docs/config.md)."""
+    from .formats.schema import position_of
+
+    out: list[Diagnostic] = []
+
+    def culprit(path: YamlPath, other: YamlPath) -> bool:
+        """Whether path, rather than other, is the one to report: the one written in site.yaml, the later one."""
+        mine, theirs = positions.get(path), positions.get(other)
+        if mine is None or theirs is None:
+            return theirs is None and mine is not None
+        return (mine.key_line, mine.key_col) > (theirs.key_line, theirs.key_col)
+
+    def report(path: YamlPath, message: str, rule: str, hint: str) -> None:
+        line, col = position_of(positions, path)
+        out.append(Diagnostic(SourcePos(rel, line, col), "error", message, rule, hint))
+
+    for section, noun, key, state in _VOCABULARIES:
+        entries = {str(code): meta for code, meta in (merged.get(section) or {}).items()}
+        codes = list(entries)
+        # A label that names another value is reported as such, not again where it is shared.
+        naming = {code for code in codes
+                  if any(_normal(str(entries[code][key])) == _normal(other) for other in codes if other != code)}
+        for code in codes:
+            label = str(entries[code][key])
+            path: YamlPath = (section, code, key)
+            where = f"{section}.{code}.{key}"
+            named = next((other for other in codes if other != code and _normal(label) == _normal(other)), None)
+            same = next((other for other in codes if other != code and other not in naming
+                         and _normal(label) == _normal(str(entries[other][key])) and culprit(path, (section, other, key))), None)
+            if not label.strip():
+                report(path, f"'{where}' is blank: readers see it on the badge of every record {state.format(code)}",
+                       "config-label", f"write a short label that says what {code} means")
+            elif named is not None:
+                report(path, f"'{where}' is {label!r}, which names another {noun}, {named}: a record {state.format(code)} "
+                       f"would look like one {state.format(named)}", "config-label",
+                       f"reword the label of {code} so that it says what {code} means")
+            elif same is not None:
+                report(path, f"'{where}' is {label!r}, the label of {same} too: a record {state.format(code)} would look "
+                       f"like one {state.format(same)}", "config-label",
+                       f"give each {noun} a label of its own; labels may be reworded, not shared")
+            if "description" not in entries[code]:
+                continue
+            text = str(entries[code]["description"])
+            path = (section, code, "description")
+            where = f"{section}.{code}.description"
+            if not text.strip():
+                report(path, f"'{where}' is blank: readers are shown it to explain what {code} means", "config-description",
+                       f"describe what {code} means")
+                continue
+            # Of two equal descriptions, the one written later is reported; a shortened copy always is.
+            repeated = next((other for other in codes if other != code and "description" in entries[other]
+                             and _repeats(text, str(entries[other]["description"]))
+                             and (not _repeats(str(entries[other]["description"]), text)
+                                  or culprit(path, (section, other, "description")))), None)
+            if repeated is not None:
+                report(path, f"'{where}' repeats the description of {repeated}: a record {state.format(code)} would be "
+                       f"explained as one {state.format(repeated)}", "config-description", f"describe what {code} means")
+    return out
 
 
 def _deep_merge(base: Any, override: Any) -> Any:
@@ -110,8 +217,12 @@ def load_config(
     content_dir: Path | None = None,
     output_dir: Path | None = None,
     base_url: str | None = None,
+    today: dt.date | None = None,
 ) -> SiteConfig:
-    """Read site.yaml over the defaults; command-line values override both."""
+    """Read site.yaml over the defaults; command-line values override both.
+
+    today is the date future dates are measured from; by default the local date or SITEGEN_TODAY.
+    """
     from .formats.schema import validate_against  # the schema machinery is shared with records
 
     root = root.resolve()
@@ -141,6 +252,8 @@ def load_config(
     merged = _deep_merge(defaults, user)
     # YAML keys are text; gate numbers are validated as text, then typed.
     problems = validate_against("site-config", merged, positions, rel) or _check_field_names(merged, positions, rel)
+    if not problems:
+        problems = check_vocabularies(merged, positions, rel)
     if problems:
         raise ConfigError(problems)
     if base_url is not None:
@@ -175,4 +288,5 @@ def load_config(
         updatable_without_correction=tuple(merged.get("updatable_without_correction", ())),
         limits=dataclasses.replace(Limits(), **merged.get("limits", {})),
         source_text=text,
+        today=today or today_from_environment(),
     )

@@ -70,6 +70,12 @@ The body of the report.
 """
 
 
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks refuse dates in the future: measure them from a fixed day, so no test depends on the clock."""
+    monkeypatch.setenv("SITEGEN_TODAY", "2026-12-01")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 

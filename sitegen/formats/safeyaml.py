@@ -134,6 +134,31 @@ def _offset_of(text: str, line: int, column: int) -> int:
     return min(offset + column, len(text))
 
 
+_COMMENT = re.compile(r"\s#")
+
+
+def _explain(text: str, line: int, column: int, problem: str) -> tuple[str, int, int, str | None] | None:
+    """A message in a maintainer's words for the syntax errors people make most: (message, line, column, hint), 0-based."""
+    lines = _LINE_BREAK.split(text)
+    here = lines[line] if line < len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent:
+        return ("a tab is used for indentation; YAML is indented with spaces only", line, indent.index("\t"),
+                "replace the tab with spaces, as many as the lines around it use")
+    if not problem.startswith("mapping values are not allowed"):
+        return None
+    # The colon libyaml stopped at starts a second key on the line only if the line has a key before it.
+    start = len(indent) + (2 if here[len(indent):].startswith("- ") else 0)
+    separator = here.find(": ", start, column)
+    if separator < 0:
+        return None
+    key, value = here[:separator], _COMMENT.split(here[separator + 2:], 1)[0].strip()
+    message = "a value contains ': ' (a colon and a space), which YAML reads as the start of another key"
+    if value and value[0] not in "\"'" and '"' not in value and "\\" not in value:
+        return message, line, column, f'put the value in quotes: {key.lstrip()}: "{value}"'
+    return message, line, column, "put the whole value in quotes"
+
+
 def load_yaml(text: str, limits: YamlLimits = YamlLimits(), line_offset: int = 0) -> tuple[Any, dict[YamlPath, NodePos]]:
     """Parse one YAML document into plain values and the position of every value.
 
@@ -299,6 +324,10 @@ def _load(text: str, limits: YamlLimits, line_offset: int) -> tuple[Any, dict[Ya
             what = f"{exc.context}: {what}" if "while" not in exc.context else f"{what} ({exc.context})"
         if mark is None:
             raise YamlProblem(f"invalid YAML: {what}", 1 + line_offset, 1, "yaml-syntax") from None
+        explained = _explain(text, mark.line, mark.column, exc.problem or "")
+        if explained is not None:
+            message, line, column, hint = explained
+            raise YamlProblem(message, line + 1 + line_offset, column + 1, "yaml-syntax", hint) from None
         raise problem(f"invalid YAML: {what}", mark, "yaml-syntax") from None
     except yaml.YAMLError as exc:  # e.g. reader errors for characters YAML does not allow
         raise YamlProblem(f"invalid YAML: {exc}", 1 + line_offset, 1, "yaml-syntax") from None

@@ -32,7 +32,6 @@ from ..formats.yamltext import block_scalar, flow_list, scalar
 from ..model import Diagnostic, RawRecord, SourcePos
 from ..records.load import SLUG, SourceFile, load_record, split_front_matter
 from ..records.validate import derived_correction_status, validate_record
-from .scaffold import today
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -209,7 +208,7 @@ def edit_text(text: str, entry: Mapping[str, Any], status: str, limits: YamlLimi
     return out
 
 
-def _corrections_problems(raw: RawRecord) -> list[Diagnostic]:
+def _corrections_problems(raw: RawRecord, config: SiteConfig) -> list[Diagnostic]:
     """Problems in the correction block that make appending unsafe."""
     block = raw.data.get("corrections")
     if not isinstance(block, dict):
@@ -230,24 +229,54 @@ def _corrections_problems(raw: RawRecord) -> list[Diagnostic]:
         date = parse_date(entry["date"])
         if previous and date < previous:
             problems.append(Diagnostic(where, "error", f"entry {entry['id']} is dated before the entry above it", "correction-order"))
+        if date > config.latest_date:
+            # Appending after it would need a date as far in the future: the entry's date must be fixed first.
+            date_pos = raw.positions.get(("corrections", "entries", index, "date"))
+            problems.append(Diagnostic(
+                SourcePos(raw.rel_path, date_pos.value_line, date_pos.value_col) if date_pos else where, "error",
+                f"correction {entry['id']} is dated {entry['date']}, in the future (today is {config.today.isoformat()})",
+                "future-date", "fix its date by hand to the day the entry was made, then run sitegen correct again"))
         previous = max(previous, date) if previous else date
     return problems
 
 
-def correct_record(config: SiteConfig, slug: str, correction: Correction) -> Corrected:
-    """Append one correction entry to content/records/<slug>.md and update its status."""
-    if not SLUG.match(slug):
-        raise UsageError(f"'{slug}' is not a record slug (lower-case letters, digits and hyphens, without .md)")
-    path = config.records_dir / f"{slug}.md"
-    rel = config.rel(path)
+def record_file(config: SiteConfig, given: str, cwd: Path | None = None) -> Path:
+    """The record file that a slug, a file name (slug.md) or a path to the file names; refuses anything else."""
+    records = config.records_dir.resolve()
+    if "/" not in given and os.sep not in given:
+        slug = given[:-3] if given.endswith(".md") else given
+        if not SLUG.match(slug):
+            raise UsageError(f"'{given}' is not a record: give its slug (my-record), its file name (my-record.md) "
+                             f"or the path to its file ({config.rel(config.records_dir)}/my-record.md)")
+        return records / f"{slug}.md"
+    typed = Path(given)
+    candidates = [typed] if typed.is_absolute() else [(cwd or Path.cwd()) / typed, config.root / typed]
+    resolved = [c.resolve() for c in candidates]
+    target = next((c for c in resolved if c.is_file()), None) or next((c for c in resolved if c.parent == records), resolved[0])
+    if target.parent != records:
+        raise UsageError(f"{given} is not in the records folder {config.rel(config.records_dir)}/: "
+                         "sitegen correct works on the record files there")
+    if target.suffix != ".md" or not SLUG.match(target.stem):
+        raise UsageError(f"{given} is not a record file: records are named <slug>.md, with a slug of a-z, 0-9 and hyphens")
+    return target
+
+
+def correct_record(config: SiteConfig, record: str, correction: Correction, cwd: Path | None = None) -> Corrected:
+    """Append one correction entry to a record (given by slug, file name or path) and update its status."""
+    path = record_file(config, record, cwd)
+    slug = path.stem
+    rel = config.rel(config.records_dir / path.name)
     if not path.is_file():
         known = sorted(p.stem for p in config.records_dir.glob("*.md")) if config.records_dir.is_dir() else []
         close = difflib.get_close_matches(slug, known, n=1)
         raise UsageError(f"there is no record {rel}" + (f"; did you mean '{close[0]}'?" if close else ""))
+    if correction.date and correction.date > config.latest_date:
+        raise UsageError(f"--date {correction.date.isoformat()} is in the future (today is {config.today.isoformat()}); "
+                         "a correction is dated the day it is made")
     raw = load_record(SourceFile(path, rel, slug), config.limits)
     if isinstance(raw, Diagnostic):
         raise ContentError([raw])
-    problems = _corrections_problems(raw)
+    problems = _corrections_problems(raw, config)
     if problems:
         raise ContentError(problems)
     block = raw.data["corrections"]
@@ -257,8 +286,9 @@ def correct_record(config: SiteConfig, slug: str, correction: Correction) -> Cor
     summary = correction.summary.strip()
     if not summary:
         raise UsageError("--summary must say what was corrected and why")
-    date = correction.date or today()
     entries = block["entries"]
+    # By default today; or the last entry's date, when a time zone ahead of this machine made that tomorrow.
+    date = correction.date or max([config.today] + [parse_date(e["date"]) for e in entries[-1:]])
     if entries and date < parse_date(entries[-1]["date"]):
         raise UsageError(f"the last entry {entries[-1]['id']} is dated {entries[-1]['date']}; a new entry cannot be dated "
                          f"{date.isoformat()}, earlier: entries are appended in date order")

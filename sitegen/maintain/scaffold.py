@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..config import SiteConfig
+from ..config import CONFIG_NAME, SiteConfig
 from ..errors import UsageError
-from ..formats.schema import known_versions, load_schema
+from ..formats.safeyaml import load_yaml
+from ..formats.schema import known_versions, load_schema, schema_problems
 from ..formats.yamltext import scalar
 from ..records.addresses import load_aliases
 from ..records.load import SLUG
-from ..records.validate import PLACEHOLDER
+from ..records.validate import PLACEHOLDER, placeholder_paths
 
 MAX_SLUG = 80
 _ID_IN_TEXT = re.compile(r"SRCH:[0-9A-F]{8}")
@@ -40,29 +41,47 @@ class NewRecord:
     id: str
     submitted: dt.date
     placeholders: int  # values the maintainer still has to fill
+    slug_note: str | None = None  # why the slug is not made from the title, when it is not
 
 
-def today() -> dt.date:
-    """Today's date, or the UTC date of SOURCE_DATE_EPOCH when it is set (reproducible runs and tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}") from None
-    return dt.date.today()
+# Latin letters that Unicode decomposition leaves whole, spelt as their usual a-z forms.
+_LATIN = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 
 
 def slug_from_title(title: str) -> str:
-    """A file slug from a title: ASCII lower-case words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
+    """A file slug from a title: ASCII lower-case words joined by hyphens; "" when the title cannot be spelt in a-z.
+
+    Accents are dropped (Über -> uber). A title with letters or digits that have
+    no a-z spelling (Chinese, Greek, ...) gives "": a slug made of the rest
+    would name the record by a fragment of its title.
+    """
+    folded = unicodedata.normalize("NFKD", title.lower().translate(_LATIN))
+    if any(not ch.isascii() and unicodedata.category(ch)[0] in "LN" for ch in folded):
+        return ""
+    words = re.findall(r"[a-z0-9]+", folded.encode("ascii", "ignore").decode("ascii"))  # accents go
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > MAX_SLUG:
             break
         slug = f"{slug}-{word}" if slug else word
     return slug
+
+
+def slug_from_id(record_id: str) -> str:
+    """SRCH:4BF8489F -> srch-4bf8489f, the slug of a record whose title gives none."""
+    return record_id.lower().replace(":", "-")
+
+
+def check_site_folder(config: SiteConfig) -> None:
+    """Refuse to write a record outside a site: a folder with site.yaml or a content folder."""
+    if (config.root / CONFIG_NAME).is_file() or config.content_dir.is_dir():
+        return
+    message = f"{config.root} is not a site folder: it has no {CONFIG_NAME} and no content/ folder."
+    for parent in config.root.parents:
+        if (parent / CONFIG_NAME).is_file() or (parent / "content" / "records").is_dir():
+            there = os.path.relpath(parent)
+            raise UsageError(f"{message} The site seems to be {there}: run sitegen new there, or pass --root {there}")
+    raise UsageError(f"{message} Run sitegen new in the site's top folder (the one that holds content/), or pass --root DIR")
 
 
 def check_slug(slug: str) -> None:
@@ -176,29 +195,44 @@ def render_record(*, record_id: str, slug: str, title: str | None, submitted: dt
     return "\n".join(lines)
 
 
+def _check_text(text: str, rel: str) -> None:
+    """Refuse a new record that breaks its contract anywhere but in its placeholders, in the words of `check`."""
+    yaml_text = text.split("\n---\n", 1)[0].split("---\n", 1)[1]
+    data, positions = load_yaml(yaml_text, line_offset=1)
+    for path, problem in schema_problems(data["contract"], data, positions, rel, skip=placeholder_paths(data)):
+        option = "--title: " if path[:1] == ("title",) else ""
+        raise UsageError(f"{option}{problem.message}; nothing was written")
+
+
 def create_record(config: SiteConfig, slug: str | None, title: str | None) -> NewRecord:
     """Write content/records/<slug>.md for a new record; never overwrites a file."""
+    check_site_folder(config)
     if title is not None:
         title = title.strip()
         if not title or "\n" in title or "\r" in title:
             raise UsageError("--title must be one line of text")
+    if slug is None and title is None:
+        raise UsageError("give a slug (sitegen new my-record-slug) or a title to make one from (--title '...')")
+    if slug is not None:
+        check_slug(slug)
+    record_id = mint_id(existing_ids(config))
+    slug_note = None
     if slug is None:
-        if title is None:
-            raise UsageError("give a slug (sitegen new my-record-slug) or a title to make one from (--title '...')")
-        slug = slug_from_title(title)
+        slug = slug_from_title(title or "")
         if not slug:
-            raise UsageError("the title has no letters or digits to make a slug from; give the slug: sitegen new SLUG")
-    check_slug(slug)
+            slug = slug_from_id(record_id)
+            slug_note = (f"the slug {slug} is made from the id: the title has letters that a slug cannot hold "
+                         "(a slug is a-z, 0-9 and hyphens, as it names the file and the page address)")
     retired = next((a for a in load_aliases(config)[0] if a.slug == slug), None)
     if retired is not None:  # check would refuse the record (alias-taken); say so before writing it
         raise UsageError(f"records/{slug}.html is a retired address of {retired.id} ({retired.pos.path}:{retired.pos.line}); "
                          "an old address never carries another record: choose another slug")
     folder = config.records_dir
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
-    record_id = mint_id(existing_ids(config))
-    submitted = today()
+    submitted = config.today
     text = render_record(record_id=record_id, slug=slug, title=title, submitted=submitted, config=config)
+    _check_text(text, config.rel(path))
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         # "x" fails if the file exists, even if it appeared since we looked: never overwrite.
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
@@ -207,4 +241,4 @@ def create_record(config: SiteConfig, slug: str | None, title: str | None) -> Ne
         raise UsageError(f"{config.rel(path)} already exists; choose another slug "
                          f"(to change a published record, edit it, or record a correction with `sitegen correct {slug}`)") from None
     placeholders = sum(1 for line in text.splitlines() if not line.lstrip().startswith("#") and f'"{PLACEHOLDER}' in line)
-    return NewRecord(path, config.rel(path), record_id, submitted, placeholders)
+    return NewRecord(path, config.rel(path), record_id, submitted, placeholders, slug_note)

@@ -59,7 +59,8 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
         if not entry.name.endswith(".md"):
             if not entry.name.startswith("."):
                 problems.append(Diagnostic(SourcePos(rel, 1, 1), "warning",
-                                           f"this file is not a {noun} ({noun}s end in .md) and is ignored", f"not-a-{noun}"))
+                                           f"this file is not a {noun} ({noun}s end in .md) and is ignored",
+                                           "not-a-record" if noun == "record" else "not-a-page"))
             continue
         slug = entry.name[:-3]
         if entry.is_symlink():
@@ -70,7 +71,8 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
                                            "symlink", f"replace the link with the {noun} file itself"))
                 continue
         if not entry.is_file():
-            problems.append(Diagnostic(SourcePos(rel, 1, 1), "error", "this is not a regular file", f"not-a-{noun}"))
+            problems.append(Diagnostic(SourcePos(rel, 1, 1), "error", "this is not a regular file",
+                                       "not-a-record" if noun == "record" else "not-a-page"))
             continue
         if not SLUG.match(slug):
             problems.append(Diagnostic(

@@ -10,7 +10,8 @@ from typing import Any, Iterable, Mapping
 
 from ..config import SiteConfig
 from ..formats.fields import field_hint, is_field
-from ..formats.schema import describe, dotted, known_versions, parse_date, position_of, validate_against
+from ..formats.schema import (describe, dotted, known_versions, parse_date, parse_datetime, position_of, schema_problems,
+                              validate_against)
 from ..model import ContentPage, Diagnostic, RawRecord, Record, SourcePos, YamlPath
 
 PLACEHOLDER = "TODO:"
@@ -34,6 +35,24 @@ class _Report:
     def at(self, path: YamlPath, level: str, message: str, rule: str, hint: str | None = None, *, key: bool = False) -> None:
         line, col = position_of(self.raw.positions, path, key=key)
         self.items.append(Diagnostic(SourcePos(self.raw.rel_path, line, col), level, message, rule, hint))  # type: ignore[arg-type]
+
+
+class _Valid:
+    """Which values passed the contracts: a rule across fields runs when every value it reads did."""
+
+    def __init__(self, bad: Iterable[YamlPath]):
+        self.bad = tuple(bad)
+
+    def __call__(self, *reads: tuple[str | int, ...]) -> bool:
+        """Whether none of the paths read (a "*" stands for every item of a list) is, holds or lies in a bad value."""
+        return not any(_overlaps(path, bad) for path in reads for bad in self.bad)
+
+
+def _overlaps(path: tuple[str | int, ...], bad: YamlPath) -> bool:
+    for mine, theirs in zip(path, bad):
+        if mine != theirs and not (mine == "*" and isinstance(theirs, int)):
+            return False
+    return True
 
 
 def derived_correction_status(entries: Iterable[Mapping[str, Any]]) -> str:
@@ -71,10 +90,10 @@ def expected_tier(fields: Mapping[str, Any], config: SiteConfig) -> str:
     return "watchlist"
 
 
-def _check_contracts(raw: RawRecord, report: _Report) -> bool:
-    """The record names contracts we ship; False when validation cannot go on."""
-    ok = True
-    for path, family in ((("contract",), "paper-manifest"), (("corrections", "contract"), "correction-record")):
+def _check_contracts(raw: RawRecord, report: _Report) -> tuple[bool, bool]:
+    """Whether the record and its correction block name contracts we ship, reporting those that do not."""
+    ok = [True, True]
+    for which, (path, family) in enumerate(((("contract",), "paper-manifest"), (("corrections", "contract"), "correction-record"))):
         holder: Any = raw.data
         for part in path[:-1]:
             holder = holder.get(part) if isinstance(holder, dict) else None
@@ -85,12 +104,12 @@ def _check_contracts(raw: RawRecord, report: _Report) -> bool:
         if name is None:
             report.at(path[:-1], "error", f"missing '{dotted(path)}': say which contract this record follows",
                       "unknown-contract", f"add '{path[-1]}: {known[-1]}'", key=True)
-            ok = False
+            ok[which] = False
         elif name not in known:
             report.at(path, "error", f"unknown contract {name!r} in '{dotted(path)}'; known versions: {', '.join(known)}",
                       "unknown-contract")
-            ok = False
-    return ok
+            ok[which] = False
+    return ok[0], ok[1]
 
 
 def _walk_strings(value: Any, path: YamlPath = ()) -> Iterable[tuple[YamlPath, str]]:
@@ -105,9 +124,10 @@ def _walk_strings(value: Any, path: YamlPath = ()) -> Iterable[tuple[YamlPath, s
             stack.extend((here + (i,), v) for i, v in enumerate(node))
 
 
-def _check_artifact(fields: Mapping[str, Any], config: SiteConfig, report: _Report) -> None:
+def _check_artifact(fields: Mapping[str, Any], config: SiteConfig, valid: _Valid, report: _Report) -> None:
+    """A local artifact stays inside the content folder, exists, and has the sha256 given."""
     artifact = fields["gate"].get("artifact")
-    if not artifact or "path" not in artifact:
+    if not isinstance(artifact, dict) or "path" not in artifact or not valid(("gate", "artifact", "path")):
         return
     where = ("gate", "artifact", "path")
     raw_path: str = artifact["path"]
@@ -127,11 +147,17 @@ def _check_artifact(fields: Mapping[str, Any], config: SiteConfig, report: _Repo
         report.at(where, "error", "the artifact path resolves, through a symbolic link, outside the content folder", "artifact-path")
         return
     if not target.is_file():
-        report.at(where, "error", f"the artifact file content/{pure.as_posix()} does not exist", "artifact-missing",
-                  "commit the artifact file, or fix the path")
+        folder = config.content_dir.name
+        if pure.parts[0] == folder and len(pure.parts) > 1:
+            hint = (f"artifact paths are relative to the {folder} folder, so '{folder}/' is written twice: "
+                    f"write path: {PurePosixPath(*pure.parts[1:]).as_posix()}")
+        else:
+            hint = f"commit the artifact file, or fix the path (it is relative to the {folder} folder)"
+        report.at(where, "error", f"the artifact file {config.rel(config.content_dir / Path(*pure.parts))} does not exist",
+                  "artifact-missing", hint)
         return
     expected = artifact.get("sha256")
-    if expected:
+    if expected and valid(("gate", "artifact", "sha256")):
         digest = hashlib.sha256()
         with open(target, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -139,41 +165,106 @@ def _check_artifact(fields: Mapping[str, Any], config: SiteConfig, report: _Repo
         if digest.hexdigest() != expected:
             report.at(("gate", "artifact", "sha256"), "error",
                       f"the artifact's sha256 does not match the file (the file's is {digest.hexdigest()})", "artifact-hash",
-                      "the artifact changed after it was recorded: restore it, or record a correction with the new hash")
+                      "on a record not yet published, write the file's sha256 here; on a published one the artifact "
+                      "changed: restore the file, or record a correction with the new hash "
+                      "(sitegen correct --field gate.artifact.sha256)")
 
 
-def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report) -> None:
-    """The rules across fields that JSON Schema cannot express."""
-    gate = fields["gate"]
-    if gate["status"] == "verified" and "artifact" not in gate:
+def _check_future(fields: Mapping[str, Any], config: SiteConfig, valid: _Valid, report: _Report) -> None:
+    """No date after tomorrow: submitted, the correction entries, the gate evaluation."""
+    latest, today = config.latest_date, config.today.isoformat()
+    if valid(("submitted",)) and parse_date(fields["submitted"]) > latest:
+        report.at(("submitted",), "error", f"'submitted' is {fields['submitted']}, a date in the future (today is {today})",
+                  "future-date", "write the day the record was submitted; a date may be at most one day after today, for time zones")
+    corrections = fields.get("corrections")
+    entries = corrections.get("entries") if isinstance(corrections, dict) else None
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        here = ("corrections", "entries", index)
+        if valid(here + ("date",), here + ("id",)) and parse_date(entry["date"]) > latest:
+            report.at(("corrections", "entries", index, "date"), "error",
+                      f"correction {entry['id']} is dated {entry['date']}, in the future (today is {today})", "future-date",
+                      "write the day the correction was made; a date may be at most one day after today, for time zones")
+    if valid(("gate", "evaluated")) and isinstance(fields["gate"].get("evaluated"), str):
+        evaluated = parse_datetime(fields["gate"]["evaluated"])
+        if evaluated.date() > latest:
+            report.at(("gate", "evaluated"), "error",
+                      f"'gate.evaluated' is {fields['gate']['evaluated']}, a time in the future (today is {today})", "future-date",
+                      "write when the gate evaluated the record; a date may be at most one day after today, for time zones")
+
+
+def _check_rules(fields: Mapping[str, Any], config: SiteConfig, valid: _Valid, report: _Report) -> None:
+    """The rules across fields that JSON Schema cannot express, each run when the values it reads are valid."""
+    gate = fields.get("gate")
+    if valid(("gate", "status"), ("gate", "artifact")) and gate["status"] == "verified" and "artifact" not in gate:
         report.at(("gate", "status"), "error", "gate status 'verified' requires an artifact", "gate-artifact",
                   "attach the Lean4 proof or the repro script under gate.artifact (kind, path or url, sha256)")
-    if gate["status"] != "unverified" and "evaluated" not in gate:
+    if valid(("gate", "status"), ("gate", "evaluated")) and gate["status"] != "unverified" and "evaluated" not in gate:
         report.at(("gate",), "error", f"gate status '{gate['status']}' requires 'gate.evaluated', the time of evaluation",
                   "gate-evaluated", "add e.g. evaluated: 2026-06-17T15:03:36+00:00", key=True)
-    if gate["gate"] not in config.gates:
+    if valid(("gate", "gate")) and gate["gate"] not in config.gates:
         report.at(("gate", "gate"), "error",
                   f"gate {gate['gate']} is not configured; known gates: {', '.join(map(str, sorted(config.gates)))}", "gate-unknown")
-    _check_artifact(fields, config, report)
-
-    submitted = parse_date(fields["submitted"])
-    if gate.get("reason_code") == "pre-pipeline":
+    if isinstance(gate, dict):
+        _check_artifact(fields, config, valid, report)
+    if valid(("submitted",), ("gate", "reason_code"), ("gate", "gate")) and gate.get("reason_code") == "pre-pipeline":
+        submitted = parse_date(fields["submitted"])
         activated = config.gates.get(gate["gate"], {}).get("activated")
         if activated and submitted > parse_date(activated):
             report.at(("gate", "reason_code"), "warning",
                       f"the reason says the record predates the gate {gate['gate']} pipeline, but it was submitted "
                       f"on {submitted.isoformat()}, after the pipeline was activated on {activated}",
                       "gate-predates-pipeline", "re-evaluate the record through the gate, or correct the reason")
+    _check_future(fields, config, valid, report)
+    _check_corrections(fields, valid, report)
 
-    corrections = fields["corrections"]
-    entries = corrections["entries"]
-    expected = derived_correction_status(entries)
-    if corrections["status"] != expected:
-        report.at(("corrections", "status"), "error",
-                  f"the correction status is '{corrections['status']}' but the entries make it '{expected}'",
-                  "correction-status", f"set corrections.status to {expected}")
+    verification = fields.get("verification")
+    provenance = fields.get("provenance")
+    if valid(("provenance", "claim_lineage"), ("verification", "source_grounded_claims")) \
+            and provenance["claim_lineage"] != verification["source_grounded_claims"]:
+        report.at(("provenance", "claim_lineage"), "error",
+                  f"provenance.claim_lineage is {provenance['claim_lineage']} but verification.source_grounded_claims is "
+                  f"{verification['source_grounded_claims']}; they count the same claims", "claim-lineage")
+    if valid(("claims", "*", "verified"), ("verification", "source_grounded_claims")):
+        claims = fields.get("claims") or []
+        verified = sum(1 for c in claims if c["verified"])
+        if claims and verification["source_grounded_claims"] < verified:
+            report.at(("verification", "source_grounded_claims"), "warning",
+                      f"{verified} listed claims are verified, more than the {verification['source_grounded_claims']} "
+                      "source-grounded claims stated", "claims-count")
+    if valid(("provenance", "external_record"), ("doi",)) and provenance["external_record"] == "registered" and not fields.get("doi"):
+        report.at(("provenance", "external_record"), "warning",
+                  "the external record is 'registered' but the record has no doi", "doi-missing",
+                  "add the DOI, or set external_record: not-registered")
+    if valid(("tier", "tier"), ("review_score",), ("claims", "*", "verified"), ("verification", "source_grounded_claims"),
+             ("gate", "status")):
+        tier = fields["tier"]["tier"]
+        want = expected_tier(fields, config)
+        if tier != want:
+            report.at(("tier", "tier"), "warning",
+                      f"the tier is '{tier}' but the configured thresholds give '{want}' "
+                      f"(review score {fields.get('review_score', 'not given')}, {verified_claim_count(fields)} verified claims, "
+                      f"gate {gate['status']})", "tier-threshold")
+
+    for path, text in _walk_strings(fields):
+        if _BIDI.intersection(text) and not text.startswith(PLACEHOLDER):
+            report.at(path, "warning", f"'{dotted(path)}' contains bidirectional override characters, which can make "
+                      "text display in a misleading order", "bidi-control", "remove them; pages set the direction themselves")
+
+
+def _check_corrections(fields: Mapping[str, Any], valid: _Valid, report: _Report) -> None:
+    """The correction status agrees with the entries; entries are numbered and dated in order."""
+    corrections = fields.get("corrections")
+    if valid(("corrections", "status"), ("corrections", "entries", "*", "kind")):
+        expected = derived_correction_status(corrections["entries"])
+        if corrections["status"] != expected:
+            report.at(("corrections", "status"), "error",
+                      f"the correction status is '{corrections['status']}' but the entries make it '{expected}'",
+                      "correction-status", f"set corrections.status to {expected}")
+    if not valid(("corrections", "entries", "*", "id"), ("corrections", "entries", "*", "date")):
+        return
+    submitted = parse_date(fields["submitted"]) if valid(("submitted",)) else None
     previous = None
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(corrections["entries"]):
         if entry["id"] != f"C{index + 1}":
             report.at(("corrections", "entries", index, "id"), "error",
                       f"correction entry {index + 1} has id '{entry['id']}'; entries are numbered C1, C2, ... in order",
@@ -183,7 +274,7 @@ def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report)
             report.at(("corrections", "entries", index, "date"), "error",
                       f"correction {entry['id']} is dated {date.isoformat()}, before the entry above it ({previous.isoformat()})",
                       "correction-order", "entries are appended in date order; dates never go backwards")
-        if date < submitted:
+        if submitted and date < submitted:
             report.at(("corrections", "entries", index, "date"), "error",
                       f"correction {entry['id']} is dated {date.isoformat()}, before the record was submitted "
                       f"({submitted.isoformat()})", "correction-date")
@@ -195,34 +286,10 @@ def _check_rules(fields: Mapping[str, Any], config: SiteConfig, report: _Report)
                           f"correction {entry['id']} names '{name}' in its fields, which is not a field of "
                           f"{fields['contract']}", "correction-field", field_hint(name, fields["contract"]))
 
-    verification = fields["verification"]
-    provenance = fields["provenance"]
-    if provenance["claim_lineage"] != verification["source_grounded_claims"]:
-        report.at(("provenance", "claim_lineage"), "error",
-                  f"provenance.claim_lineage is {provenance['claim_lineage']} but verification.source_grounded_claims is "
-                  f"{verification['source_grounded_claims']}; they count the same claims", "claim-lineage")
-    claims = fields.get("claims") or []
-    verified = sum(1 for c in claims if c["verified"])
-    if claims and verification["source_grounded_claims"] < verified:
-        report.at(("verification", "source_grounded_claims"), "warning",
-                  f"{verified} listed claims are verified, more than the {verification['source_grounded_claims']} "
-                  "source-grounded claims stated", "claims-count")
-    if provenance["external_record"] == "registered" and not fields.get("doi"):
-        report.at(("provenance", "external_record"), "warning",
-                  "the external record is 'registered' but the record has no doi", "doi-missing",
-                  "add the DOI, or set external_record: not-registered")
-    tier = fields["tier"]["tier"]
-    want = expected_tier(fields, config)
-    if tier != want:
-        report.at(("tier", "tier"), "warning",
-                  f"the tier is '{tier}' but the configured thresholds give '{want}' "
-                  f"(review score {fields.get('review_score', 'not given')}, {verified_claim_count(fields)} verified claims, "
-                  f"gate {gate['status']})", "tier-threshold")
 
-    for path, text in _walk_strings(fields):
-        if _BIDI.intersection(text) and not text.startswith(PLACEHOLDER):
-            report.at(path, "warning", f"'{dotted(path)}' contains bidirectional override characters, which can make "
-                      "text display in a misleading order", "bidi-control", "remove them; pages set the direction themselves")
+def placeholder_paths(data: Mapping[str, Any]) -> set[YamlPath]:
+    """Where the values still holding a "TODO: ..." placeholder stand."""
+    return {path for path, text in _walk_strings(data) if text.startswith(PLACEHOLDER)}
 
 
 def _find_placeholders(data: Mapping[str, Any], report: _Report) -> set[YamlPath]:
@@ -239,21 +306,29 @@ def _find_placeholders(data: Mapping[str, Any], report: _Report) -> set[YamlPath
 def validate_record(raw: RawRecord, config: SiteConfig) -> tuple[Record | None, list[Diagnostic]]:
     """One record against its contracts and the rules across its fields."""
     report = _Report(raw)
-    if not _check_contracts(raw, report):
+    manifest_known, corrections_known = _check_contracts(raw, report)
+    if not manifest_known:
         return None, report.items
     data = raw.data
     # Placeholders are reported before the schema runs, and the schema skips them, so a
     # fresh `sitegen new` record lists every value left to fill in one run, each once,
     # even where a "TODO: ..." stands in for a number or a choice.
     placeholders = _find_placeholders(data, report)
-    report.items.extend(validate_against(data["contract"], data, raw.positions, raw.rel_path, skip=placeholders))
+    found = schema_problems(data["contract"], data, raw.positions, raw.rel_path, skip=placeholders)
+    bad: list[YamlPath] = list(placeholders)
     corrections = data.get("corrections")
-    if isinstance(corrections, dict):
-        report.items.extend(validate_against(corrections["contract"], corrections, raw.positions, raw.rel_path, ("corrections",),
-                                             skip=placeholders))
-    if any(d.level == "error" for d in report.items):
-        return None, report.items
-    _check_rules(data, config, report)
+    if corrections_known and isinstance(corrections, dict):
+        found += schema_problems(corrections["contract"], corrections, raw.positions, raw.rel_path, ("corrections",),
+                                 skip=placeholders)
+    elif isinstance(corrections, dict):
+        # Reported as unknown-contract above: the block cannot be read, and its contract key is not a second problem.
+        found = [(path, d) for path, d in found if path[:2] != ("corrections", "contract")]
+        bad.append(("corrections",))
+    report.items.extend(d for _, d in found)
+    bad.extend(path for path, _ in found)
+    # Every rule runs where the values it reads passed the schema, so one run lists
+    # every problem, not the schema's first and the rules' after those are fixed.
+    _check_rules(data, config, _Valid(bad), report)
     if any(d.level == "error" for d in report.items):
         return None, report.items
     record = Record(

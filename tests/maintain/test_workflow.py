@@ -25,7 +25,7 @@ from sitegen.maintain.schemas import editor_schemas
 from sitegen.records.load import SourceFile, load_record
 
 F = "content/records/rec.md"
-EPOCH_2026_07_25 = "1784937600"
+TODAY = "2026-07-25"
 
 
 # --- sitegen new ------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def fill(text: str) -> str:
 
 @pytest.fixture
 def site(make_site, monkeypatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_07_25)
+    monkeypatch.setenv("SITEGEN_TODAY", TODAY)
     return make_site({F: VALID_RECORD}, with_layouts=False)
 
 
@@ -124,7 +124,54 @@ def test_new_needs_a_slug_or_a_title(site, capsys):
 
 def test_slug_is_made_from_the_title():
     assert slug_from_title("Über-Tokenisation: A Study of NER (2026)!") == "uber-tokenisation-a-study-of-ner-2026"
+    assert slug_from_title("Straße, Œuvre and Łódź") == "strasse-oeuvre-and-lodz"
     assert len(slug_from_title("word " * 50)) <= 80
+    assert slug_from_title("跨语言命名实体识别") == slug_from_title("BERT für Ελληνικά") == ""
+
+
+def test_new_makes_the_slug_from_the_id_when_the_title_cannot_be_spelt_in_a_to_z(site, capsys):
+    assert main(["new", "--root", str(site), "--title", "跨语言命名实体识别的子词切分"]) == 0
+    out = capsys.readouterr().out
+    (made,) = [p for p in (site / "content/records").iterdir() if p.name != "rec.md"]
+    record_id = re.search(r"^id: (SRCH:[0-9A-F]{8})", made.read_text(), re.M).group(1)
+    slug = record_id.lower().replace(":", "-")
+    assert made.name == f"{slug}.md"
+    assert out.startswith(
+        f"created content/records/{slug}.md\n  id {record_id}, submitted 2026-07-25\n"
+        f"  the slug {slug} is made from the id: the title has letters that a slug cannot hold (a slug is a-z, 0-9 "
+        "and hyphens, as it names the file and the page address); to choose another, rename the file before the record "
+        "is published\nNext:\n")
+    assert "title: 跨语言命名实体识别的子词切分\n" in made.read_text()
+
+
+def test_new_applies_the_title_limit_of_check_with_its_words(site, capsys):
+    assert main(["new", "--root", str(site), "long", "--title", "x" * 750]) == 2
+    assert capsys.readouterr().err == (
+        "sitegen: error: --title: 'title' is longer than 500 characters (it has 750); nothing was written\n")
+    assert not (site / "content/records/long.md").exists()
+
+
+def test_new_refuses_to_run_inside_the_records_folder(site, capsys, monkeypatch):
+    monkeypatch.chdir(site / "content/records")
+    assert main(["new", "x"]) == 2
+    assert capsys.readouterr().err == (
+        f"sitegen: error: {(site / 'content/records').resolve()} is not a site folder: it has no site.yaml and no content/ "
+        "folder. The site seems to be ../..: run sitegen new there, or pass --root ../..\n")
+    assert sorted(p.name for p in site.rglob("*.md")) == ["rec.md"]
+
+
+def test_new_refuses_a_folder_that_holds_no_site(tmp_path, capsys):
+    assert main(["new", "--root", str(tmp_path), "x"]) == 2
+    assert capsys.readouterr().err == (
+        f"sitegen: error: {tmp_path.resolve()} is not a site folder: it has no site.yaml and no content/ folder. "
+        "Run sitegen new in the site's top folder (the one that holds content/), or pass --root DIR\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_starts_a_site_that_has_only_its_site_yaml(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: A new registry\n")
+    assert main(["new", "--root", str(tmp_path), "first-record"]) == 0
+    assert (tmp_path / "content/records/first-record.md").is_file()
 
 
 def test_minted_ids_avoid_every_id_in_use(site):
@@ -275,6 +322,69 @@ def test_correct_refuses_a_record_whose_history_is_broken(site, capsys):
     assert "'corrections.status' must be one of" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
     (site / F).write_text(VALID_RECORD.replace("title: A valid record", "title: [unclosed"))
     assert "[yaml-syntax]" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
+
+
+@pytest.mark.parametrize("given,cwd", [
+    ("rec.md", "."), ("content/records/rec.md", "."), ("rec", "content/records"), ("rec.md", "content/records"),
+    ("./rec.md", "content/records"), ("../records/rec.md", "content/pages"), ("content/records/rec.md", "elsewhere"),
+], ids=["file-name", "path-from-root", "slug-in-records", "file-name-in-records", "path-in-records", "path-from-a-sibling",
+        "path-from-the-root-given-by-root"])
+def test_correct_takes_a_slug_a_file_name_or_a_path(site, capsys, monkeypatch, given, cwd):
+    for folder in ("content/pages", "elsewhere"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(site / cwd)
+    assert main(["correct", "--root", str(site), given, "--kind", "erratum", "--summary", "A typo."]) == 0
+    assert capsys.readouterr().out.startswith("appended C1 (erratum, 2026-07-25) to content/records/rec.md\n")
+
+
+@pytest.mark.parametrize("given,message", [
+    ("content/pages/about.md", "content/pages/about.md is not in the records folder content/records/: "
+                               "sitegen correct works on the record files there"),
+    ("content/records/notes.txt", "content/records/notes.txt is not a record file: records are named <slug>.md, "
+                                  "with a slug of a-z, 0-9 and hyphens"),
+    ("Rec", "'Rec' is not a record: give its slug (my-record), its file name (my-record.md) or the path to its file "
+            "(content/records/my-record.md)"),
+])
+def test_correct_refuses_what_is_not_a_record_file(site, capsys, monkeypatch, given, message):
+    (site / "content/pages").mkdir()
+    (site / "content/pages/about.md").write_text("---\ntitle: About\n---\n")
+    (site / "content/records/notes.txt").write_text("notes\n")
+    monkeypatch.chdir(site)
+    assert main(["correct", given, "--kind", "erratum", "--summary", "x"]) == 2
+    assert capsys.readouterr().err == f"sitegen: error: {message}\n"
+
+
+def test_correct_refuses_a_date_in_the_future(site, capsys):
+    err = refused(site, capsys, "--kind", "erratum", "--summary", "x", "--date", "2062-12-01")
+    assert err == ("sitegen: error: --date 2062-12-01 is in the future (today is 2026-07-25); "
+                   "a correction is dated the day it is made\n")
+
+
+def test_correct_says_which_entry_to_fix_when_the_last_one_is_in_the_future(site, capsys):
+    (site / F).write_text(record_with("  status: current\n  entries: []", """\
+  status: corrected
+  entries:
+    - id: C1
+      date: 2062-12-01
+      kind: erratum
+      summary: Dated wrongly."""))
+    err = refused(site, capsys, "--kind", "erratum", "--summary", "x")
+    assert err.splitlines()[:2] == [
+        "content/records/rec.md:41:13: error: correction C1 is dated 2062-12-01, in the future (today is 2026-07-25) [future-date]",
+        "    hint: fix its date by hand to the day the entry was made, then run sitegen correct again",
+    ]
+
+
+def test_correct_dates_a_new_entry_like_a_last_entry_made_tomorrow_in_another_time_zone(site, capsys):
+    (site / F).write_text(record_with("  status: current\n  entries: []", """\
+  status: corrected
+  entries:
+    - id: C1
+      date: 2026-07-26
+      kind: erratum
+      summary: Made east of here."""))
+    assert correct(site, "--kind", "clarification", "--summary", "Clarified.") == 0
+    assert capsys.readouterr().out.startswith("appended C2 (clarification, 2026-07-26) to content/records/rec.md\n")
 
 
 def test_correct_names_a_missing_record(site, capsys):

@@ -11,6 +11,9 @@ from helpers import check_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.config import load_config
+from sitegen.engine.pipeline import check
+from sitegen.errors import format_text
 from sitegen.formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from sitegen.records.load import split_front_matter
 
@@ -54,7 +57,8 @@ def test_file_level_problems(make_site, content, expected):
     ("a: !!python/object/apply:os.system ['true']\n", f"{F}:2:4: error: the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed [yaml-tag]"),
     ("a: !custom x\n", f"{F}:2:4: error: the tag '!custom' is not allowed [yaml-tag]"),
     ("a: [1, 2\n", f"{F}:3:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence) [yaml-syntax]"),
-    ("a: b: c\n", f"{F}:2:5: error: invalid YAML: mapping values are not allowed in this context [yaml-syntax]"),
+    ("a: b: c\n", f"{F}:2:5: error: a value contains ': ' (a colon and a space), which YAML reads as the start of another key [yaml-syntax]"),
+    ("a: x\n  b: y\n", f"{F}:3:4: error: invalid YAML: mapping values are not allowed in this context [yaml-syntax]"),
     ("a: .inf\n", f"{F}:2:4: error: '.inf' is not a finite number [non-finite-number]"),
     ("a: 1e400\n", f"{F}:2:4: error: the number 1e400 is too large to represent [non-finite-number]"),
     ("a: " + "9" * 100 + "\n", f"{F}:2:4: error: a number with 100 characters is too long [number-too-long]"),
@@ -63,6 +67,28 @@ def test_file_level_problems(make_site, content, expected):
 ])
 def test_yaml_problems(make_site, yaml_text, expected):
     assert diagnostics_for(make_site, f"---\n{yaml_text}---\n") == [expected]
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("gate:\n  gate: 2", "gate:\n\tgate: 2",
+     f"{F}:17:1: error: a tab is used for indentation; YAML is indented with spaces only [yaml-syntax]\n"
+     "    hint: replace the tab with spaces, as many as the lines around it use"),
+    ("  status: unverified", " \tstatus: unverified",
+     f"{F}:18:2: error: a tab is used for indentation; YAML is indented with spaces only [yaml-syntax]\n"
+     "    hint: replace the tab with spaces, as many as the lines around it use"),
+    ("title: A valid record", "title: Subword Tokenisation: A Synthesis  # from the source page",
+     f"{F}:4:28: error: a value contains ': ' (a colon and a space), which YAML reads as the start of another key [yaml-syntax]\n"
+     '    hint: put the value in quotes: title: "Subword Tokenisation: A Synthesis"'),
+    ("  - text: The first claim.", "  - text: Claim: it holds.",
+     f"{F}:41:16: error: a value contains ': ' (a colon and a space), which YAML reads as the start of another key [yaml-syntax]\n"
+     '    hint: put the value in quotes: - text: "Claim: it holds."'),
+    ("title: A valid record", 'title: "A valid": record',
+     f"{F}:4:17: error: a value contains ': ' (a colon and a space), which YAML reads as the start of another key [yaml-syntax]\n"
+     "    hint: put the whole value in quotes"),
+], ids=["tab-indent", "tab-after-space", "colon-in-value", "colon-in-list-item", "colon-after-quotes"])
+def test_common_yaml_slips_are_named_with_the_fix(make_site, old, new, expected):
+    site = make_site({"content/records/rec.md": record_with(old, new)})
+    assert [format_text(d) for d in check(load_config(site)).diagnostics] == [expected]
 
 
 def test_alias_bomb_is_refused_quickly(make_site):
