@@ -21,7 +21,6 @@ from ..formats.fields import BODY, field_of
 from ..formats.schema import dotted, known_versions
 from ..model import Diagnostic, RawRecord, SourcePos, YamlPath
 
-RULE = "uncorrected-edit"
 # Paths the other rules own; an edit under one is not this rule's to report.
 _OWNED: tuple[YamlPath, ...] = (("id",), ("corrections", "status"), ("corrections", "entries"))
 
@@ -76,7 +75,7 @@ class _Walk:
         self.manifest = manifest
         self.found: list[Edit] = []
 
-    def at(self, path: YamlPath, *, key: bool) -> tuple[int, int]:
+    def where(self, path: YamlPath, *, key: bool) -> tuple[int, int]:
         node = self.new.positions.get(path)
         if node is None:
             return 1, 1
@@ -96,7 +95,7 @@ class _Walk:
         elif isinstance(old, list) and isinstance(new, list):
             self.lists(old, new, path)
         else:
-            self.add(path, "changed", old, new, self.at(path, key=False))
+            self.add(path, "changed", old, new, self.where(path, key=False))
 
     def mappings(self, old: dict, new: dict, path: YamlPath) -> None:
         keys = list(old) + [k for k in new if k not in old]
@@ -108,9 +107,9 @@ class _Walk:
                 # Point where the key was: at the next key that is still there, else at the mapping itself.
                 after = next((k for k in keys[index + 1:] if k in old and k in new), None)
                 if after is not None:
-                    where = self.at(path + (after,), key=True)
+                    where = self.where(path + (after,), key=True)
                 elif path:
-                    where = self.at(path, key=True)
+                    where = self.where(path, key=True)
                 else:
                     where = (self.new.body_line - 1, 1)  # the closing '---'
                 self.add(here, "removed", old[key], None, where)
@@ -125,7 +124,7 @@ class _Walk:
             for key, sub in value.items():
                 self.added(sub, path + (key,))
         else:
-            self.add(path, "added", None, value, self.at(path, key=True))
+            self.add(path, "added", None, value, self.where(path, key=True))
 
     def lists(self, old: list, new: list, path: YamlPath) -> None:
         # Match the items, so one claim inserted is one edit, not every claim after it.
@@ -137,10 +136,10 @@ class _Walk:
             for k in range(pairs):
                 self.compare(old[i1 + k], new[j1 + k], path + (j1 + k,))
             for j in range(j1 + pairs, j2):
-                self.add(path + (j,), "added", None, new[j], self.at(path + (j,), key=False))
+                self.add(path + (j,), "added", None, new[j], self.where(path + (j,), key=False))
             for i in range(i1 + pairs, i2):
                 j = j1 + pairs
-                where = self.at(path + (j,), key=False) if j < len(new) else self.at(path, key=True)
+                where = self.where(path + (j,), key=False) if j < len(new) else self.where(path, key=True)
                 self.add(path + (i,), "removed", old[i], None, where)
 
 
@@ -211,4 +210,4 @@ def check_edits(old: RawRecord, new: RawRecord, new_entries: Collection[Any],
     hint = "a published record is never silently rewritten; " + (
         f"add {', '.join(fields)} to the fields of the new correction {latest}, or record why: {command}" if latest
         else f"record why: {command}")
-    return [Diagnostic(SourcePos(new.rel_path, e.line, e.col), "error", _message(e), RULE, hint) for e in missing]
+    return [Diagnostic(SourcePos(new.rel_path, e.line, e.col), "error", _message(e), "uncorrected-edit", hint) for e in missing]

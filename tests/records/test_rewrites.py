@@ -140,7 +140,7 @@ def test_updatable_fields_follow_the_dotted_form(repo):
     with pytest.raises(ConfigError) as caught:
         load_config(repo)
     assert [d.message for d in caught.value.diagnostics] == [
-        "'updatable_without_correction[0]' has the wrong form: found the text 'Review-Score'"]
+        "'updatable_without_correction[1]' has the wrong form: found the text 'Review-Score'"]
 
 
 def test_reformatting_without_changing_a_value_passes(repo):
@@ -166,11 +166,11 @@ def test_list_items_are_named_without_their_index(repo):
                    ("    url: https://example.org/paper\n", "    url: https://example.org/paper\n  - https://example.org/new\n"))
     write(repo, changed)
     assert history(repo) == [
-        f"{F}:{at(changed, 'The second claim,')}: error: 'claims[1].text' changed from 'The second claim.' to "
+        f"{F}:{at(changed, 'The second claim,')}: error: 'claims[2].text' changed from 'The second claim.' to "
         f"'The second claim, reworded.', {RULE}\n"
         '    hint: a published record is never silently rewritten; record why: sitegen correct rec --kind correction '
         '--summary "..." --field claims.text --field references',
-        f"{F}:{at(changed, 'https://example.org/new')}: error: 'references[2]' was added ('https://example.org/new'), {RULE}\n"
+        f"{F}:{at(changed, 'https://example.org/new')}: error: 'references[3]' was added ('https://example.org/new'), {RULE}\n"
         '    hint: a published record is never silently rewritten; record why: sitegen correct rec --kind correction '
         '--summary "..." --field claims.text --field references']
 
