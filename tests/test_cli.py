@@ -18,7 +18,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_example_content_passes_with_the_warnings_the_seeds_deserve():
     out = run("check")
     assert out.returncode == 0, out.stderr
-    rules = sorted(line.rsplit("[", 1)[1].rstrip("]") for line in out.stderr.splitlines() if ": warning: " in line)
+    rules = sorted(line.rsplit("[", 1)[1].rstrip("]") for line in out.stdout.splitlines() if ": warning: " in line)
     # Two seeds say they predate the gate pipeline but were submitted after it; seed 003 too;
     # seed 000 is registered externally without a DOI on its page and has no score to meet DOI-grade thresholds.
     assert rules == ["doi-missing", "gate-predates-pipeline", "gate-predates-pipeline", "gate-predates-pipeline", "tier-threshold"]
@@ -33,7 +33,7 @@ def test_content_errors_exit_1_and_name_file_line_and_rule(make_site):
     site = make_site({"content/records/rec.md": record_with("review_score: 7.5", "review_score: 70")})
     out = run("check", "--root", str(site))
     assert out.returncode == 1
-    assert out.stderr.splitlines()[0] == (
+    assert out.stdout.splitlines()[0] == (
         "content/records/rec.md:11:15: error: 'review_score' must be at most 10; found the number 70 [schema:paper-manifest-v1.1]"
     )
 
@@ -67,7 +67,8 @@ def test_invalid_site_config_is_reported_with_its_line(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD, "site.yaml": "title: ok\ntiers:\n  watchlist:\n    colour: red\n"})
     out = run("check", "--root", str(site))
     assert out.returncode == 2
-    assert out.stderr.splitlines()[0] == "site.yaml:4:5: error: unknown field 'tiers.watchlist.colour' [schema:site-config]"
+    assert out.stdout.splitlines()[0] == "site.yaml:4:5: error: unknown field 'tiers.watchlist.colour' [schema:site-config]"
+    assert out.stderr == "sitegen: 1 problem(s) in the site configuration\n"
 
 
 def test_check_writes_nothing(make_site):

@@ -246,10 +246,12 @@ def test_correct_status_follows_the_most_severe_entry(site, capsys):
 
 
 def refused(site: Path, capsys, *args: str) -> str:
+    """What a refused correction printed: the record's diagnostics (stdout), then why it refused (stderr)."""
     before = (site / F).read_bytes()
     assert correct(site, *args) != 0
     assert (site / F).read_bytes() == before, "a refused correction must not touch the file"
-    return capsys.readouterr().err
+    captured = capsys.readouterr()
+    return captured.out + captured.err
 
 
 def test_correct_refuses_bad_input_and_leaves_the_file_alone(site, capsys):
@@ -268,9 +270,15 @@ def test_correct_refuses_bad_input_and_leaves_the_file_alone(site, capsys):
 def test_correct_refuses_a_record_whose_history_is_broken(site, capsys):
     broken = BLOCK.replace("- id: C1", "- id: C7")
     (site / F).write_text(broken)
-    err = refused(site, capsys, "--kind", "erratum", "--summary", "x")
+    before = (site / F).read_bytes()
+    assert correct(site, "--kind", "erratum", "--summary", "x") == 1
+    assert (site / F).read_bytes() == before
     line = broken[:broken.index("id: C7")].count("\n") + 1
-    assert f"content/records/rec.md:{line}:7: error: entry 1 has id 'C7', not C1 [correction-order]" in err
+    captured = capsys.readouterr()
+    # The problems are the report (stdout); why nothing was done goes with the other messages (stderr).
+    assert captured.out == f"content/records/rec.md:{line}:7: error: entry 1 has id 'C7', not C1 [correction-order]\n"
+    assert captured.err == ("sitegen: the record cannot be corrected safely until the problems above are fixed; "
+                            "the file was not changed\n")
     (site / F).write_text(VALID_RECORD.replace("  status: current", "  status: fine"))
     assert "'corrections.status' must be one of" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
     (site / F).write_text(VALID_RECORD.replace("title: A valid record", "title: [unclosed"))
@@ -286,7 +294,7 @@ def test_correct_works_on_a_record_with_other_errors_and_says_so(site, capsys):
     (site / F).write_text(VALID_RECORD.replace("abstract: An abstract with *emphasis*.", 'abstract: "TODO: later"'))
     assert correct(site, "--kind", "erratum", "--summary", "x") == 0
     captured = capsys.readouterr()
-    assert "'abstract' still holds a placeholder" in captured.err
+    assert "'abstract' still holds a placeholder" in captured.out and captured.err == ""
     assert "The record still has 1 error(s)" in captured.out
 
 
