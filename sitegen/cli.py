@@ -137,11 +137,6 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
                          help="the folder to write into (default: schemas)")
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, root: Path = Path(".")) -> None:
-    """The report on stdout (report.py); root is the site folder, where the diagnostics' paths start."""
-    print_report(diagnostics, fmt, root)
-
-
 def _summary(result_errors: int, warnings: int, extra: str = "") -> str:
     return f"{result_errors} error(s), {warnings} warning(s){extra}"
 
@@ -216,7 +211,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         done = correct_record(_load(args), args.slug, Correction(args.kind, args.summary, tuple(args.fields), args.notice, date))
     except ContentError as exc:
         # Appending to a history that does not parse or is out of order could make it worse.
-        _print_diagnostics(exc.diagnostics, "text", args.root)
+        print_report(exc.diagnostics, "text", args.root)
         print("sitegen: the record cannot be corrected safely until the problems above are fixed; "
               "the file was not changed", file=sys.stderr)
         return 1
@@ -225,7 +220,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
           else f"corrections.status stays {done.new_status}")
     if done.new_status in ("retracted", "withdrawn"):
         print("The record stays published, with a notice; do not delete the file.")
-    _print_diagnostics(done.remaining, "text", args.root)
+    print_report(done.remaining, "text", args.root)
     errors = sum(1 for d in done.remaining if d.level == "error")
     print("Next: make the corrected edits to the record's fields (if any), review with `git diff`, run "
           "`sitegen check --base origin/main`, then commit and open a pull request."
@@ -269,7 +264,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         names = ", ".join(sorted({config.rel(c.path) for c in changes}))
         problems = preview.update(changes)
         if problems:
-            _print_diagnostics(problems, "text", config.root)
+            print_report(problems, "text", config.root)
             print(f"sitegen: {names}: {sum(1 for d in problems if d.level == 'error')} error(s); "
                   "still serving the last good build", file=sys.stderr)
         else:
@@ -291,75 +286,66 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": c
             "schemas": cmd_schemas}
 
 
-_FAILURES = ((CommandLineError, "usage"), (UsageError, "usage"), (ConfigError, "config"), (ContentError, "content"),
-             (BuildError, "build"), (SitegenError, "error"))
+_FAILURES = ((UsageError, "usage"), (ConfigError, "config"), (ContentError, "content"), (BuildError, "build"),
+             (SitegenError, "error"))
 
 
-def _fail_as_json(exc: BaseException, exit_status: int) -> int:
-    """`--format json`: every failure is a report too, with what went wrong and the exit status."""
+def _failure(exc: BaseException) -> tuple[str, str, int]:
+    """A failure's kind (check-report-v1's failure.kind), message and exit status."""
     if isinstance(exc, KeyboardInterrupt):
-        kind, message = "interrupted", "interrupted"
-    elif isinstance(exc, RecursionError):
-        kind, message = "content", "the input is nested too deeply to process"
+        return "interrupted", "interrupted", 130
+    if isinstance(exc, RecursionError):
+        return "content", "the input is nested too deeply to process", 1
+    if isinstance(exc, SitegenError):
+        return next(name for cls, name in _FAILURES if isinstance(exc, cls)), str(exc), exc.exit_code
+    return "internal", f"{type(exc).__name__}: {exc}", 70
+
+
+def _say_failure(exc: BaseException, fmt: str, root: Path) -> None:
+    """A failure in words on stderr, after the diagnostics it carries (the report, on stdout)."""
+    if isinstance(exc, (ContentError, ConfigError)):
+        print_report(exc.diagnostics, fmt, root)
+    if isinstance(exc, CommandLineError):
+        print(f"{exc.usage}{exc.prog}: error: {exc}", file=sys.stderr)  # as argparse itself says it
+    elif isinstance(exc, ContentError):
+        print(f"sitegen: {exc}; nothing was published", file=sys.stderr)
+    elif isinstance(exc, ConfigError):
+        print(f"sitegen: {exc}", file=sys.stderr)
+    elif isinstance(exc, KeyboardInterrupt):
+        print("sitegen: interrupted", file=sys.stderr)
+    elif isinstance(exc, (SitegenError, RecursionError)):
+        print(f"sitegen: error: {_failure(exc)[1]}", file=sys.stderr)
     else:
-        kind = next((name for cls, name in _FAILURES if isinstance(exc, cls)), "internal")
-        message = str(exc) if kind != "internal" else f"{type(exc).__name__}: {exc}"
-    print(json_report(getattr(exc, "diagnostics", ()), exit_status=exit_status, failure=(kind, message)))
-    print(f"sitegen: error: {message}", file=sys.stderr)  # for the people reading the log
-    return exit_status
+        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in sitegen, not in your content. Run again with SITEGEN_DEBUG=1 for details.", file=sys.stderr)
+
+
+def _fail(exc: BaseException, fmt: str, root: Path) -> int:
+    """Report a failure and return its exit status; with --format json, as a check-report-v1 document on stdout."""
+    kind, message, status = _failure(exc)
+    if fmt == "json":
+        print(json_report(getattr(exc, "diagnostics", ()), exit_status=status, failure=(kind, message)))
+        print(f"sitegen: error: {message}", file=sys.stderr)  # for the people reading the log
+    else:
+        _say_failure(exc, fmt, root)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback out."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    fmt = requested_format(argv)
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-    except CommandLineError as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, 2)
-        print(f"{exc.usage}{exc.prog}: error: {exc}", file=sys.stderr)  # as argparse itself says it
-        return 2
+    except CommandLineError as exc:  # --format is not parsed yet: read it from the command line itself
+        return _fail(exc, requested_format(argv), Path("."))
     if args.command is None:
         parser.print_help()
         return 2
-    fmt = getattr(args, "format", "text")
-    root = args.root if hasattr(args, "root") else Path(".")
+    fmt, root = getattr(args, "format", "text"), getattr(args, "root", Path("."))
     try:
         return COMMANDS[args.command](args)
-    except ContentError as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, exc.exit_code)
-        _print_diagnostics(exc.diagnostics, fmt, root)
-        print(f"sitegen: {exc}; nothing was published", file=sys.stderr)
-        return exc.exit_code
-    except ConfigError as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, exc.exit_code)
-        _print_diagnostics(exc.diagnostics, fmt, root)
-        print(f"sitegen: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except SitegenError as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, exc.exit_code)
-        print(f"sitegen: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, 130)
-        print("sitegen: interrupted", file=sys.stderr)
-        return 130
-    except RecursionError as exc:
-        if fmt == "json":
-            return _fail_as_json(exc, 1)
-        print("sitegen: error: the input is nested too deeply to process", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, reported without a traceback
-        if os.environ.get("SITEGEN_DEBUG"):
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        if os.environ.get("SITEGEN_DEBUG") and not isinstance(exc, (SitegenError, KeyboardInterrupt, RecursionError)):
             raise
-        if fmt == "json":
-            return _fail_as_json(exc, 70)
-        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in sitegen, not in your content. Run again with SITEGEN_DEBUG=1 for details.", file=sys.stderr)
-        return 70
+        return _fail(exc, fmt, root)

@@ -107,7 +107,7 @@ def requested_format(argv: Sequence[str]) -> str:
         if arg == "--":
             break
         name, eq, value = arg.partition("=")
-        if len(name) > 3 and "--format".startswith(name):
+        if len(name) > 2 and "--format".startswith(name):
             fmt = value if eq else (argv[i + 1] if i + 1 < len(argv) else fmt)
     return fmt
 
