@@ -423,9 +423,14 @@ def test_superseded_runs_are_cancelled_only_where_that_is_safe(name):
     if "pages" in workflow.get("permissions", {}):
         # A deployment in progress is never cancelled: a newer push waits for it.
         assert concurrency == {"group": "pages", "cancel-in-progress": False}
-    elif concurrency["cancel-in-progress"] and events - {"pull_request"}:
-        # Runs for pushes to main keep a group of their own, so only pull-request runs cancel each other.
-        assert "github.event_name == 'pull_request' && github.ref || github.sha" in concurrency["group"]
+    elif "pull_request" in events:
+        # A new push to a pull request cancels the run still going for the previous one.
+        assert concurrency["cancel-in-progress"] is True
+        if events - {"pull_request"}:
+            # Runs for pushes to main keep a group of their own, so only pull-request runs cancel each other.
+            assert "github.event_name == 'pull_request' && github.ref || github.sha" in concurrency["group"]
+    else:
+        assert concurrency["cancel-in-progress"] is False  # a scheduled run started again by hand waits
     assert "${{ github.workflow }}" in concurrency["group"] or concurrency["group"] == "pages"
 
 
