@@ -7,12 +7,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from . import __version__
 from .config import SiteConfig, load_config
-from .errors import ConfigError, ContentError, SitegenError, UsageError, format_github, format_json, format_text
+from .errors import BuildError, ConfigError, ContentError, SitegenError, UsageError
 from .model import Diagnostic
+from .report import json_report, narrow, print_report, requested_format, select_files, selection_notes
 
 EPILOG = """\
 exit status: 0 when there are no errors (warnings allowed), 1 when records
@@ -20,7 +21,22 @@ have errors, 2 for a wrong command line or an invalid site.yaml.
 environment: SITEGEN_TODAY=YYYY-MM-DD sets the day that dates in the future are
 measured from, and that new records and corrections are dated (default: today).
 Documentation: README.md, docs/records.md (the record format).
+Problems are reported on stdout, progress and the summary on stderr.
+Documentation: README.md, docs/maintainers.md, docs/records.md (the record format).
 """
+
+
+class CommandLineError(UsageError):
+    """argparse found the command line wrong; raised instead of exiting, so it can be reported as JSON."""
+
+    def __init__(self, usage: str, prog: str, message: str):
+        super().__init__(message)
+        self.usage, self.prog = usage, prog
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse's hook for every wrong command line
+        raise CommandLineError(self.format_usage(), self.prog, message)
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +46,7 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sitegen",
         description="Build and check the research-record registry: one Markdown file per record in content/records/.",
         epilog=EPILOG,
@@ -50,12 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
     build.add_argument("--no-cache", action="store_true", help="render every record afresh, ignoring the build cache (a new cache is written)")
 
-    check = sub.add_parser("check", help="validate every record and report all problems; writes nothing",
-                           description="Validate every record against its contracts and the rules across fields. "
-                                       "Reports every problem in every file as path:line:col: level: message [rule].")
+    check = sub.add_parser("check", help="validate every record and the layouts, and report all problems; writes nothing",
+                           description="Validate every record against its contracts and the rules across fields, "
+                                       "compile every template in layouts/ and render each kind of page once. "
+                                       "Reports every problem in every file as path:line:col: level: message [rule] "
+                                       "on stdout; the summary goes to stderr.")
     _site_options(check)
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                       help="report only the problems in these files (records, pages, artifacts, layouts, site.yaml; "
+                            "relative to the current folder, as pre-commit passes them); every record is still read, "
+                            "so a duplicate id of a given record is found")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="text for people, json for tools, github for pull-request annotations (default: text)")
+                       help="text for people, json for tools (docs/maintainers.md#the-json-report), "
+                            "github for pull-request annotations (default: text)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--base", metavar="REF",
                        help="also compare with git revision REF, e.g. origin/main (with where HEAD left it, the merge "
@@ -120,11 +143,6 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
                          help="the folder to write into (default: schemas)")
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
-    for d in diagnostics:
-        print(format_github(d) if fmt == "github" else format_text(d), file=sys.stdout if fmt == "github" else sys.stderr)
-
-
 def _summary(result_errors: int, warnings: int, extra: str = "") -> str:
     return f"{result_errors} error(s), {warnings} warning(s){extra}"
 
@@ -145,19 +163,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         # Before the records are checked: the comparison knows which files are new, and a
         # duplicate id is reported on the new file, not on the published one.
         history = compare_with_base(config, args.base)
-    result = check(config, new_since=history.new_since if history else None)
+    result = check(config, layouts=True, new_since=history.new_since if history else None)
     diagnostics = sorted(list(result.diagnostics) + list(history.diagnostics if history else ()), key=Diagnostic.sort_key)
-    errors = sum(1 for d in diagnostics if d.level == "error")
-    warnings = len(diagnostics) - errors
+    selection = select_files(args.files, config) if args.files else None
+    shown = narrow(diagnostics, selection, result.records) if selection else diagnostics
+    errors = sum(1 for d in shown if d.level == "error")
+    warnings = len(shown) - errors
     failed = errors > 0 or (args.strict and warnings > 0)
     if args.format == "json":
-        print(format_json(diagnostics, files=result.files_checked, records=len(result.records),
-                          errors=errors, warnings=warnings, ok=not failed))
-    else:
-        _print_diagnostics(diagnostics, args.format)
-        elapsed = time.perf_counter() - started
-        print(f"checked {result.files_checked} record file(s): {_summary(errors, warnings)} in {elapsed:.2f} s"
-              + (" (warnings are fatal with --strict)" if args.strict and warnings and not errors else ""), file=sys.stderr)
+        print(json_report(shown, exit_status=1 if failed else 0, files=result.files_checked, records=len(result.records),
+                          paths=selection.given if selection else None, not_shown=len(diagnostics) - len(shown)))
+        return 1 if failed else 0
+    print_report(shown, args.format, config.root)
+    for note in selection_notes(selection, shown) if selection else ():
+        print(note, file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    narrowed = (f" (problems in the {len(selection.given)} file(s) given; {len(diagnostics) - len(shown)} elsewhere not shown)"
+                if selection else "")
+    print(f"checked {result.files_checked} record file(s): {_summary(errors, warnings)} in {elapsed:.2f} s{narrowed}"
+          + (" (warnings are fatal with --strict)" if args.strict and warnings and not errors else ""), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -197,7 +221,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         done = correct_record(_load(args), args.slug, Correction(args.kind, args.summary, tuple(args.fields), args.notice, date))
     except ContentError as exc:
         # Appending to a history that does not parse or is out of order could make it worse.
-        _print_diagnostics(exc.diagnostics, "text")
+        print_report(exc.diagnostics, "text", args.root)
         print("sitegen: the record cannot be corrected safely until the problems above are fixed; "
               "the file was not changed", file=sys.stderr)
         return 1
@@ -206,7 +230,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
           else f"corrections.status stays {done.new_status}")
     if done.new_status in ("retracted", "withdrawn"):
         print("The record stays published, with a notice; do not delete the file.")
-    _print_diagnostics(done.remaining, "text")
+    print_report(done.remaining, "text", args.root)
     errors = sum(1 for d in done.remaining if d.level == "error")
     print("Next: make the corrected edits to the record's fields (if any), review with `git diff`, run "
           "`sitegen check --base origin/main`, then commit and open a pull request."
@@ -250,7 +274,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         names = ", ".join(sorted({config.rel(c.path) for c in changes}))
         problems = preview.update(changes)
         if problems:
-            _print_diagnostics(problems, "text")
+            print_report(problems, "text", config.root)
             print(f"sitegen: {names}: {sum(1 for d in problems if d.level == 'error')} error(s); "
                   "still serving the last good build", file=sys.stderr)
         else:
@@ -272,35 +296,66 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": c
             "schemas": cmd_schemas}
 
 
+_FAILURES = ((UsageError, "usage"), (ConfigError, "config"), (ContentError, "content"), (BuildError, "build"),
+             (SitegenError, "error"))
+
+
+def _failure(exc: BaseException) -> tuple[str, str, int]:
+    """A failure's kind (check-report-v1's failure.kind), message and exit status."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", "interrupted", 130
+    if isinstance(exc, RecursionError):
+        return "content", "the input is nested too deeply to process", 1
+    if isinstance(exc, SitegenError):
+        return next(name for cls, name in _FAILURES if isinstance(exc, cls)), str(exc), exc.exit_code
+    return "internal", f"{type(exc).__name__}: {exc}", 70
+
+
+def _say_failure(exc: BaseException, fmt: str, root: Path) -> None:
+    """A failure in words on stderr, after the diagnostics it carries (the report, on stdout)."""
+    if isinstance(exc, (ContentError, ConfigError)):
+        print_report(exc.diagnostics, fmt, root)
+    if isinstance(exc, CommandLineError):
+        print(f"{exc.usage}{exc.prog}: error: {exc}", file=sys.stderr)  # as argparse itself says it
+    elif isinstance(exc, ContentError):
+        print(f"sitegen: {exc}; nothing was published", file=sys.stderr)
+    elif isinstance(exc, ConfigError):
+        print(f"sitegen: {exc}", file=sys.stderr)
+    elif isinstance(exc, KeyboardInterrupt):
+        print("sitegen: interrupted", file=sys.stderr)
+    elif isinstance(exc, (SitegenError, RecursionError)):
+        print(f"sitegen: error: {_failure(exc)[1]}", file=sys.stderr)
+    else:
+        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in sitegen, not in your content. Run again with SITEGEN_DEBUG=1 for details.", file=sys.stderr)
+
+
+def _fail(exc: BaseException, fmt: str, root: Path) -> int:
+    """Report a failure and return its exit status; with --format json, as a check-report-v1 document on stdout."""
+    kind, message, status = _failure(exc)
+    if fmt == "json":
+        print(json_report(getattr(exc, "diagnostics", ()), exit_status=status, failure=(kind, message)))
+        print(f"sitegen: error: {message}", file=sys.stderr)  # for the people reading the log
+    else:
+        _say_failure(exc, fmt, root)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback out."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except CommandLineError as exc:  # --format is not parsed yet: read it from the command line itself
+        return _fail(exc, requested_format(argv), Path("."))
     if args.command is None:
         parser.print_help()
         return 2
+    fmt, root = getattr(args, "format", "text"), getattr(args, "root", Path("."))
     try:
         return COMMANDS[args.command](args)
-    except ContentError as exc:
-        _print_diagnostics(exc.diagnostics, getattr(args, "format", "text"))
-        print(f"sitegen: {exc}; nothing was published", file=sys.stderr)
-        return exc.exit_code
-    except ConfigError as exc:
-        _print_diagnostics(exc.diagnostics, getattr(args, "format", "text"))
-        print(f"sitegen: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except SitegenError as exc:
-        print(f"sitegen: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("sitegen: interrupted", file=sys.stderr)
-        return 130
-    except RecursionError:
-        print("sitegen: error: the input is nested too deeply to process", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, reported without a traceback
-        if os.environ.get("SITEGEN_DEBUG"):
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        if os.environ.get("SITEGEN_DEBUG") and not isinstance(exc, (SitegenError, KeyboardInterrupt, RecursionError)):
             raise
-        print(f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in sitegen, not in your content. Run again with SITEGEN_DEBUG=1 for details.", file=sys.stderr)
-        return 70
+        return _fail(exc, fmt, root)

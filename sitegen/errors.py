@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from .model import Diagnostic
@@ -40,7 +39,15 @@ class ContentError(SitegenError):
 
 
 class BuildError(SitegenError):
-    """Rendering, writing or indexing failed."""
+    """Rendering, writing or indexing failed; a layout's mistake also carries it as a diagnostic (file:line)."""
+
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()):
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+
+    def __reduce__(self) -> tuple:
+        # Raised in a worker process, it travels back pickled: keep the diagnostics.
+        return (type(self), (str(self), self.diagnostics))
 
 
 def format_text(d: Diagnostic) -> str:
@@ -69,7 +76,7 @@ def format_github(d: Diagnostic) -> str:
 
 
 def to_json(d: Diagnostic) -> dict:
-    """A diagnostic as a JSON object."""
+    """A diagnostic as a JSON object ($defs/diagnostic of contracts/check-report-v1.json; report.py writes the document)."""
     return {
         "path": d.pos.path,
         "line": d.pos.line,
@@ -79,8 +86,3 @@ def to_json(d: Diagnostic) -> dict:
         "message": d.message,
         "hint": d.hint,
     }
-
-
-def format_json(diagnostics: Iterable[Diagnostic], **summary: object) -> str:
-    """All diagnostics and a summary as one JSON document."""
-    return json.dumps({"diagnostics": [to_json(d) for d in diagnostics], **summary}, indent=2, ensure_ascii=False)

@@ -3,6 +3,7 @@ across records, then (for a build) render, write, index and publish."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -29,8 +30,9 @@ from .workers import RenderJob, default_jobs, fingerprint, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
-def check(config: SiteConfig, *, jobs: int = 0, new_since: NewSinceBase | None = None) -> CheckResult:
-    """Load and validate every record and content page; writes nothing.
+def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since: NewSinceBase | None = None) -> CheckResult:
+    """Load and validate every record and content page; with layouts, also compile every template and render
+    each kind of page once (engine/layouts.py). Writes nothing.
 
     new_since: the files new since `check --base`, so a duplicate id is reported on the new file.
     """
@@ -38,7 +40,13 @@ def check(config: SiteConfig, *, jobs: int = 0, new_since: NewSinceBase | None =
     outcomes = list(process_records(sources, config, None, jobs))
     pages, page_problems = load_pages(config)
     aliases, alias_problems = load_aliases(config)
-    return collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases, new_since)
+    result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases, new_since)
+    if not layouts:
+        return result
+    from .layouts import check_layouts  # rendering is only imported where it is used
+
+    problems = check_layouts(config, result.records, result.pages)
+    return dataclasses.replace(result, diagnostics=tuple(sorted(result.diagnostics + tuple(problems), key=Diagnostic.sort_key)))
 
 
 def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]:
@@ -96,8 +104,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
         result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases)
-        for diagnostic in result.diagnostics:
-            print(format_text(diagnostic), file=sys.stderr)
+        report(result.diagnostics)
         errors, warnings = len(result.errors), len(result.warnings)
         if errors or (strict and warnings):
             print(f"sitegen: {errors} error(s), {warnings} warning(s)" + (" (warnings are fatal with --strict)" if not errors
@@ -122,8 +129,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
 def _nothing_to_do(config: SiteConfig, previous: tuple, strict: bool, started: float) -> BuildResult:
     """The inputs and the published output are as the last build left them: say so, and what it found."""
     diagnostics, (records, html_pages, written, search) = previous
-    for diagnostic in diagnostics:
-        print(format_text(diagnostic), file=sys.stderr)
+    report(diagnostics)
     warnings = sum(1 for d in diagnostics if d.level == "warning")
     if strict and warnings:
         print(f"sitegen: 0 error(s), {warnings} warning(s) (warnings are fatal with --strict); nothing was published",
@@ -203,6 +209,14 @@ def search_entries(outcomes: Sequence[RecordOutcome]) -> list[str]:
     offline index number records by (search/index.py, shard_of)."""
     by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
     return [by_url[r.url] for r in index_order(o.record for o in outcomes if o.record is not None)]
+
+
+def report(diagnostics: Sequence[Diagnostic]) -> None:
+    """The diagnostics are the report, on stdout (`sitegen build | less` shows them); progress and the
+    summary go to stderr. Flushed first, so a log that joins the two keeps them in order."""
+    for diagnostic in diagnostics:
+        print(format_text(diagnostic), file=sys.stdout)
+    sys.stdout.flush()
 
 
 def source_date() -> dt.date | None:

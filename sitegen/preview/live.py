@@ -23,10 +23,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..engine.pipeline import build, collect, load_pages, search_entries, source_date, write_site_pages
+from ..engine.pipeline import build, collect, load_pages, report, search_entries, source_date, write_site_pages
 from ..engine.workers import RenderJob, process_one
 from ..config import SiteConfig
-from ..errors import format_text
 from ..model import BuildResult, CheckResult, Diagnostic, RecordOutcome
 from ..records.addresses import load_aliases
 from ..records.load import SourceFile
@@ -121,8 +120,7 @@ class Preview:
             self.outcomes = outcomes
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        for warning in result.warnings:
-            print(format_text(warning), file=sys.stderr)
+        report(result.warnings)
         if self.search:
             self._index_in_background(ordered)
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import BuildError
 from ..formats.schema import known_versions, parse_datetime
-from ..model import ContentPage, Page, Record, StaticFile
+from ..model import ContentPage, Diagnostic, Page, Record, SourcePos, StaticFile
 from ..records.validate import verified_claim_count
 from .badges import badges_for, filter_values, level_text
 from .cite import cite_context, doi_url
@@ -121,12 +122,64 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
     """One template with a context; template mistakes become a BuildError naming file and line."""
     try:
         return env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildError(f"layouts/{exc.name or name}:{exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateNotFound as exc:
-        raise BuildError(f"the layout {exc.name} is missing from the layouts folder") from None
-    except jinja2.UndefinedError as exc:
-        raise BuildError(f"layouts/{name}: {exc.message} (the template uses a value the page does not have)") from None
+    except Exception as exc:  # noqa: BLE001 - any exception raised from a template's own line is the template's
+        raise template_failure(exc, env, name) from None
+
+
+def _layouts_dir(env: jinja2.Environment) -> Path:
+    loader = env.loader
+    assert isinstance(loader, jinja2.FileSystemLoader)
+    return Path(loader.searchpath[0])
+
+
+def _template_line(exc: BaseException, layouts_dir: Path) -> tuple[str, int] | None:
+    """The innermost template line the exception passed through: Jinja2 maps each template frame
+    of the traceback to its file and line, so the position comes from the template itself."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.is_absolute() and path.is_relative_to(layouts_dir) and frame.lineno:
+            found = (path.relative_to(layouts_dir).as_posix(), frame.lineno)
+    return found
+
+
+def template_failure(exc: BaseException, env: jinja2.Environment, name: str) -> BaseException:
+    """A mistake in a layout as a BuildError with its diagnostic (layouts/NAME:LINE, rule 'template');
+    an exception that no template line raised is returned unchanged, as the bug it is."""
+    layouts = _layouts_dir(env)
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # compile time, TemplateAssertionError (an unknown filter) too
+        where: tuple[str, int] | None = (exc.name or name, exc.lineno)
+        message = exc.message or "invalid template syntax"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        where = _template_line(exc, layouts) or (name, 1)
+        message = f"the layout {exc.name} is missing from the layouts folder"
+    else:
+        where = _template_line(exc, layouts)
+        if where is None:
+            return exc
+        if isinstance(exc, jinja2.UndefinedError):
+            message = f"{exc.message} (the template uses a value the page does not have)"
+        else:
+            message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, jinja2.TemplateError) else str(exc)
+    path, line = where
+    diagnostic = Diagnostic(SourcePos(f"layouts/{path}", line, 1), "error", message, "template")
+    return BuildError(f"layouts/{path}:{line}: {message}", [diagnostic])
+
+
+def compile_layouts(layouts_dir: Path) -> list[Diagnostic]:
+    """Every .html file of the layouts folder compiled, pages and partials alike: its syntax errors,
+    unknown filters and tests, each at its file and line. Cheap, and needs no record."""
+    env = template_env(layouts_dir)
+    problems: list[Diagnostic] = []
+    for path in sorted(layouts_dir.rglob("*.html")):
+        name = path.relative_to(layouts_dir).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            failure = template_failure(exc, env, name)
+            assert isinstance(failure, BuildError)
+            problems.extend(failure.diagnostics)
+    return problems
 
 
 def human_date(value: dt.date) -> str:
@@ -343,12 +396,12 @@ def record_cards(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[st
     Made once per record (in the worker that renders the record, and kept in
     the build cache), so the site-wide pages only join finished cards.
     """
-    macros = _card_macros(config.layouts_dir)
     card = _card(record, config)
     try:
+        macros = _card_macros(config.layouts_dir)
         return str(macros.index_card(card, site, CARD_ROOT)), str(macros.browse_card(card, site, CARD_ROOT))
-    except jinja2.TemplateError as exc:
-        raise BuildError(f"layouts/partials/cards.html: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - as in render_template
+        raise template_failure(exc, template_env(config.layouts_dir), "partials/cards.html") from None
 
 
 def index_order(records: Iterable[Record]) -> list[Record]:

@@ -197,9 +197,11 @@ def test_content_errors_publish_nothing_and_keep_the_previous_output(make_site, 
     capsys.readouterr()
     result = build(load_config(site, output_dir=out), search=True)
     assert not result.ok and result.errors == 1
-    err = capsys.readouterr().err
-    assert "content/records/broken.md:11:15: error: 'review_score' must be at most 10; found the number 70" in err
-    assert "nothing was published" in err
+    captured = capsys.readouterr()
+    # The diagnostics are the report, on stdout; the summary is on stderr with the progress.
+    assert captured.out.startswith("content/records/broken.md:11:15: error: 'review_score' must be at most 10; "
+                                   "found the number 70 [schema:paper-manifest-v1.1]\n")
+    assert "nothing was published" in captured.err and "broken.md" not in captured.err
     assert tree(out) == before
     assert leftovers(out) == []
 
@@ -337,9 +339,10 @@ def test_build_with_content_errors_exits_1(make_site, tmp_path):
     site = make_site({"content/records/rec.md": record_with("review_score: 7.5", "review_score: 70")})
     done = run_cli("build", "--root", str(site), "--output", str(tmp_path / "out"))
     assert done.returncode == 1
-    lines = done.stderr.splitlines()
-    assert any(line.startswith("content/records/rec.md:11:15: error:") for line in lines)
-    assert lines[-1] == "sitegen: 1 error(s), 0 warning(s); nothing was published"
+    assert done.stdout == ("content/records/rec.md:11:15: error: 'review_score' must be at most 10; found the number 70 "
+                           "[schema:paper-manifest-v1.1]\n")  # the report; `sitegen build | less` shows it
+    assert done.stderr.splitlines()[-1] == "sitegen: 1 error(s), 0 warning(s); nothing was published"
+    assert "rec.md" not in done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -370,9 +373,9 @@ def test_a_page_with_bad_front_matter_stops_the_build_with_its_position(make_sit
                       "content/pages/about.md": "---\ntitel: About\n---\nText.\n"})
     result = build(load_config(site, output_dir=tmp_path / "out"), search=False)
     assert not result.ok and result.errors == 2
-    err = capsys.readouterr().err.splitlines()
-    assert "content/pages/about.md:2:1: error: missing required field 'title' [schema:content-page]" in err
-    assert "content/pages/about.md:2:1: error: unknown field 'titel' [schema:content-page]" in err
+    out = capsys.readouterr().out.splitlines()
+    assert "content/pages/about.md:2:1: error: missing required field 'title' [schema:content-page]" in out
+    assert "content/pages/about.md:2:1: error: unknown field 'titel' [schema:content-page]" in out
     assert not (tmp_path / "out").exists()
 
 

@@ -96,7 +96,7 @@ def test_a_changed_artifact_is_checked_again(site, tmp_path):
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out)],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 1
-    assert "[artifact-hash]" in done.stderr
+    assert "[artifact-hash]" in done.stdout
 
 
 def test_added_and_deleted_records_match_a_clean_build(site, tmp_path):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -293,10 +296,12 @@ def test_correct_status_follows_the_most_severe_entry(site, capsys):
 
 
 def refused(site: Path, capsys, *args: str) -> str:
+    """What a refused correction printed: the record's diagnostics (stdout), then why it refused (stderr)."""
     before = (site / F).read_bytes()
     assert correct(site, *args) != 0
     assert (site / F).read_bytes() == before, "a refused correction must not touch the file"
-    return capsys.readouterr().err
+    captured = capsys.readouterr()
+    return captured.out + captured.err
 
 
 def test_correct_refuses_bad_input_and_leaves_the_file_alone(site, capsys):
@@ -315,9 +320,15 @@ def test_correct_refuses_bad_input_and_leaves_the_file_alone(site, capsys):
 def test_correct_refuses_a_record_whose_history_is_broken(site, capsys):
     broken = BLOCK.replace("- id: C1", "- id: C7")
     (site / F).write_text(broken)
-    err = refused(site, capsys, "--kind", "erratum", "--summary", "x")
+    before = (site / F).read_bytes()
+    assert correct(site, "--kind", "erratum", "--summary", "x") == 1
+    assert (site / F).read_bytes() == before
     line = broken[:broken.index("id: C7")].count("\n") + 1
-    assert f"content/records/rec.md:{line}:7: error: entry 1 has id 'C7', not C1 [correction-order]" in err
+    captured = capsys.readouterr()
+    # The problems are the report (stdout); why nothing was done goes with the other messages (stderr).
+    assert captured.out == f"content/records/rec.md:{line}:7: error: entry 1 has id 'C7', not C1 [correction-order]\n"
+    assert captured.err == ("sitegen: the record cannot be corrected safely until the problems above are fixed; "
+                            "the file was not changed\n")
     (site / F).write_text(VALID_RECORD.replace("  status: current", "  status: fine"))
     assert "'corrections.status' must be one of" in refused(site, capsys, "--kind", "erratum", "--summary", "x")
     (site / F).write_text(VALID_RECORD.replace("title: A valid record", "title: [unclosed"))
@@ -396,7 +407,7 @@ def test_correct_works_on_a_record_with_other_errors_and_says_so(site, capsys):
     (site / F).write_text(VALID_RECORD.replace("abstract: An abstract with *emphasis*.", 'abstract: "TODO: later"'))
     assert correct(site, "--kind", "erratum", "--summary", "x") == 0
     captured = capsys.readouterr()
-    assert "'abstract' still holds a placeholder" in captured.err
+    assert "'abstract' still holds a placeholder" in captured.out and captured.err == ""
     assert "The record still has 1 error(s)" in captured.out
 
 
@@ -442,6 +453,95 @@ def test_check_workflow_checks_history_and_writes_the_summary():
     assert 'sitegen check --format github --base "$BASE"' in runs
     assert 'sitegen diff --base "$BASE" --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
     assert workflow["jobs"]["check"]["env"]["BASE"] == "origin/${{ github.base_ref }}"
+
+
+def test_check_workflow_writes_the_summary_only_when_the_check_ran():
+    steps = _steps(yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text()))
+    check = next(s for s in steps if s.get("id") == "check")
+    assert check["run"] == 'sitegen check --format github --base "$BASE"'
+    summary = next(s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    # Passed or failed, reviewers get the summary; after a failed install (check skipped) or a cancel, no step runs
+    # a command that cannot work. Written positively: a step that never ran may have no outcome at all.
+    assert summary["if"] == "${{ !cancelled() && (steps.check.outcome == 'success' || steps.check.outcome == 'failure') }}"
+    assert steps.index(summary) > steps.index(check)
+
+
+def test_the_pull_request_check_fails_on_a_broken_template_with_its_file_and_line(make_site, tmp_path):
+    """The command check.yml runs, run as the workflow runs it, on a pull request that breaks layouts/record.html."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text())
+    job = workflow["jobs"]["check"]
+    command = next(s for s in job["steps"] if s.get("id") == "check")["run"]
+    site = make_site({F: VALID_RECORD})
+    git_env = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+               "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "main"], ["update-ref", "refs/remotes/origin/main", "HEAD"]):
+        subprocess.run(["git", "-C", str(site), "-c", "init.defaultBranch=main", *args], check=True, capture_output=True,
+                       env={**os.environ, **git_env})
+    record_html = site / "layouts/record.html"
+    lines = record_html.read_text().split("\n")
+    lines[20] = "{% if %}"
+    record_html.write_text("\n".join(lines))
+    env = {**os.environ, "BASE": job["env"]["BASE"].replace("${{ github.base_ref }}", "main"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-e", "-c", command], cwd=site, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == ("::error file=layouts/record.html,line=21,col=1,title=template::"
+                           "Expected an expression, got 'end of statement block' [template]\n")
+
+
+WORKFLOWS = sorted(p.name for p in (ROOT / ".github/workflows").glob("*.yml"))
+
+
+def _workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github/workflows" / name).read_text())
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_every_job_has_a_timeout(name):
+    for job_name, job in _workflow(name)["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int) and 0 < job["timeout-minutes"] <= 60, f"{name}: {job_name}"
+
+
+_PINNED = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+\.\d+\.\d+)$")
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(name):
+    lines = [line for line in (ROOT / ".github/workflows" / name).read_text().split("\n") if re.match(r"^\s*(- )?uses:", line)]
+    assert lines, f"{name} uses no action"
+    for line in lines:
+        assert _PINNED.match(line), f"{name}: not pinned to a full commit SHA with '# vX.Y.Z': {line.strip()}"
+    uses = {step["uses"] for step in _steps(_workflow(name)) if "uses" in step}  # what GitHub reads: the comment is gone
+    assert all(re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", u) for u in uses)
+
+
+def test_each_action_is_pinned_to_one_release_in_every_workflow():
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for name in WORKFLOWS:
+        for line in (ROOT / ".github/workflows" / name).read_text().split("\n"):
+            match = _PINNED.match(line)
+            if match:
+                pins.setdefault(match["action"], set()).add((match["sha"], match["version"]))
+    assert {action: len(found) for action, found in pins.items()} == dict.fromkeys(pins, 1), pins
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_superseded_runs_are_cancelled_only_where_that_is_safe(name):
+    workflow = _workflow(name)
+    concurrency = workflow["concurrency"]
+    events = set(workflow[True])  # YAML 1.1 reads the key `on` as true
+    if "pages" in workflow.get("permissions", {}):
+        # A deployment in progress is never cancelled: a newer push waits for it.
+        assert concurrency == {"group": "pages", "cancel-in-progress": False}
+    elif "pull_request" in events:
+        # A new push to a pull request cancels the run still going for the previous one.
+        assert concurrency["cancel-in-progress"] is True
+        if events - {"pull_request"}:
+            # Runs for pushes to main keep a group of their own, so only pull-request runs cancel each other.
+            assert "github.event_name == 'pull_request' && github.ref || github.sha" in concurrency["group"]
+    else:
+        assert concurrency["cancel-in-progress"] is False  # a scheduled run started again by hand waits
+    assert "${{ github.workflow }}" in concurrency["group"] or concurrency["group"] == "pages"
 
 
 def test_deploy_workflow_publishes_with_the_official_pages_actions():
@@ -533,10 +633,29 @@ def test_the_upstream_job_runs_the_whole_suite_weekly_on_the_newest_releases():
 def test_pre_commit_hook_runs_an_existing_command():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "sitegen-check")
-    assert hook["language"] == "python" and hook["pass_filenames"] is False and hook["files"] == "^content/"
+    assert hook["language"] == "python" and hook["pass_filenames"] is True and hook["require_serial"] is True
     program, *argv = shlex.split(hook["entry"]) + hook.get("args", [])
     assert program == "sitegen"
-    _parser().parse_args(argv)
+    _parser().parse_args([*argv, "content/records/x.md"])
+
+
+def test_pre_commit_hook_reports_the_staged_files_and_duplicates_of_their_ids(make_site):
+    """As pre-commit runs the hook: its entry and args, then the staged files its `files` pattern selects."""
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()) if h["id"] == "sitegen-check")
+    site = make_site({"content/records/new.md": VALID_RECORD, "content/records/old.md": VALID_RECORD,
+                      "content/records/broken.md": record_with("id: SRCH:0000AAAA", "id: SRCH:0000BBBB",
+                                                               record_with("review_score: 7.5", "review_score: 70")),
+                      "README.md": "# The registry\n"})
+    staged = ["README.md", "content/records/new.md", "layouts/record.html"]
+    files = [path for path in staged if re.search(hook["files"], path)]
+    assert files == ["content/records/new.md", "layouts/record.html"]
+    program, *argv = shlex.split(hook["entry"]) + hook.get("args", [])
+    done = subprocess.run([sys.executable, "-m", "sitegen", *argv, *files], cwd=site, capture_output=True, text=True,
+                          timeout=120)
+    # new.md comes first by name, so the duplicate is reported at old.md; broken.md's error is not this commit's.
+    assert done.returncode == 1
+    assert done.stdout == ("content/records/old.md:3:5: error: the id SRCH:0000AAAA is already used by content/records/new.md "
+                           "[duplicate-id]\n    hint: ids are unique and never reused; `sitegen new` mints a fresh one\n")
 
 
 def test_committed_schemas_match_the_contracts():

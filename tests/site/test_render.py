@@ -21,19 +21,22 @@ from markdown_it.utils import read_fixture_file
 from sitegen.engine.outputs import record_outputs
 from sitegen.engine.pipeline import check
 from sitegen.config import load_config
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, format_text
 from sitegen.model import Record
 from sitegen.search.index import script_json
 from sitegen.search.offline import chunk_key, encode, fold, offline_index, words
 from sitegen.site.markdown import is_safe_url, render_inline, render_markdown
 from sitegen.site.render import (
     RECORD_IDS,
+    _card_macros,
     artifact_out_path,
     badges_for,
+    compile_layouts,
     filter_options,
     filter_values,
     render_index,
     context_for_record,
+    record_cards,
     render_record,
     site_info,
     template_env,
@@ -297,8 +300,13 @@ def test_a_template_using_an_unknown_value_is_a_build_error(make_site):
     template_env.cache_clear()
     result = records_of(site)
     config = load_config(site)
-    with pytest.raises(BuildError, match=r"layouts/record.html: 'no_such_value' is undefined"):
+    with pytest.raises(BuildError) as raised:
         render_record(result.records[0], config, site_info(config, result.pages))
+    assert str(raised.value) == ("layouts/record.html:1: 'no_such_value' is undefined "
+                                 "(the template uses a value the page does not have)")
+    assert [format_text(d) for d in raised.value.diagnostics] == [
+        "layouts/record.html:1:1: error: 'no_such_value' is undefined (the template uses a value the page does not have) "
+        "[template]"]
     template_env.cache_clear()
 
 
@@ -310,6 +318,48 @@ def test_a_template_syntax_error_names_file_and_line(make_site):
     config = load_config(site)
     with pytest.raises(BuildError, match=r"^layouts/record.html:2: "):
         render_record(result.records[0], config, site_info(config, result.pages))
+    template_env.cache_clear()
+
+
+def test_a_syntax_error_in_the_cards_partial_is_a_build_error_at_its_line(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    cards = site / "layouts" / "partials" / "cards.html"
+    cards.write_text(cards.read_text() + "{% endif %}\n")
+    line = cards.read_text().count("\n")
+    template_env.cache_clear()
+    _card_macros.cache_clear()
+    result = records_of(site)
+    config = load_config(site)
+    with pytest.raises(BuildError) as raised:  # was an internal error: the partial was loaded outside the try
+        record_cards(result.records[0], config, site_info(config, result.pages))
+    assert str(raised.value) == f"layouts/partials/cards.html:{line}: Encountered unknown tag 'endif'."
+    template_env.cache_clear()
+    _card_macros.cache_clear()
+
+
+def test_any_exception_a_template_line_raises_names_that_line(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    (site / "layouts" / "record.html").write_text("{% extends 'base.html' %}\n{% block main %}\n{{ 1 + 'one' }}\n{% endblock %}")
+    template_env.cache_clear()
+    result = records_of(site)
+    config = load_config(site)
+    with pytest.raises(BuildError) as raised:
+        render_record(result.records[0], config, site_info(config, result.pages))
+    assert [format_text(d) for d in raised.value.diagnostics] == [
+        "layouts/record.html:3:1: error: TypeError: unsupported operand type(s) for +: 'int' and 'str' [template]"]
+    template_env.cache_clear()
+
+
+def test_every_layout_is_compiled_partials_and_unused_ones_included(make_site):
+    site = make_site({"content/records/rec.md": VALID_RECORD})
+    (site / "layouts" / "partials" / "unused.html").write_text("one\ntwo {{ x | no_such_filter }}\n")
+    (site / "layouts" / "404.html").write_text("{% block main %}\n")
+    template_env.cache_clear()
+    assert [format_text(d) for d in compile_layouts(site / "layouts")] == [
+        "layouts/404.html:1:1: error: Unexpected end of template. Jinja was looking for the following tags: "
+        "'endblock'. The innermost block that needs to be closed is 'block'. [template]",
+        "layouts/partials/unused.html:2:1: error: No filter named 'no_such_filter'. [template]",
+    ]
     template_env.cache_clear()
 
 
