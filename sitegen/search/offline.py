@@ -59,7 +59,7 @@ from .index import script_json
 FOLDER = "search"
 RECORDS_PER_CHUNK = 50
 KEY_CHARS = 2  # word chunks are keyed by at least the first two letters of a word
-MAX_KEY_CHARS = 8
+MAX_KEY_CHARS = 32  # deep enough for identifiers that share a long prefix (every Zenodo DOI: 105281zenodo...)
 CHUNK_BYTES = 48_000  # a word chunk larger than this is split by one more letter
 MAX_WORD = 256  # longer "words" (run-on junk) are not indexed
 _COMBINING = re.compile("[\u0300-\u036f]")

@@ -450,3 +450,15 @@ def test_large_word_chunks_are_split_by_one_more_letter(monkeypatch):
     assert sorted(w for c in chunks.values() for w in c) == sorted(postings)
     assert all(word.startswith(key) for key, c in chunks.items() for word in c)
     assert chunks["re"] == {"re": "0"} and "ab" in chunks and len(chunks) > 3
+
+
+def test_words_that_share_a_long_prefix_still_come_in_bounded_chunks():
+    import sitegen.search.offline as offline
+
+    # Every record's DOI is a word, and a registry's DOIs share their first twelve letters (105281zenodo):
+    # a chunk keyed by eight letters would hold them all, one more record at a time.
+    postings = {f"105281zenodo{n:07d}": offline.encode([n]) for n in range(0, 120_000, 7)}
+    chunks = offline.word_chunks(postings)
+    sizes = [sum(len(w) + len(n) + 6 for w, n in chunk.items()) for chunk in chunks.values()]
+    assert sum(len(c) for c in chunks.values()) == len(postings)
+    assert max(sizes) <= offline.CHUNK_BYTES
