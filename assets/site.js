@@ -250,6 +250,7 @@
             total: matches.length,
             count: manifest.count,
             badges: manifest.badges,
+            rankLimit: manifest.rankLimit === undefined ? Infinity : manifest.rankLimit,
             page: function (from, to) { return shownRecords(manifest, matches.slice(from, to)); }
           };
         });
@@ -286,34 +287,47 @@
        offline index's to give (it matches the same records, offline.py). */
     search: function (query, filters, sortName) {
       if (SORTS[sortName]) return Promise.resolve(null);
-      return Promise.all([loadPagefind(), offline.load(), chunkStarts()]).then(function (all) {
-        var pagefind = all[0], manifest = all[1];
-        return Promise.all(probes(terms(query), all[2]).map(function (p) { return pagefind.preload(p); }))
-          .then(function () { return [pagefind, manifest]; });
-      }).then(function (both) {
-        var pagefind = both[0], manifest = both[1];
-        return pagefind.search(query, { filters: filters }).then(function (found) {
-          if (!found) return null;
-          return {
-            total: found.results.length,
-            count: manifest.count,
-            badges: manifest.badges,
-            page: function (from, to) {
-              return Promise.all(found.results.slice(from, to).map(function (r) { return r.data(); })).then(function (data) {
-                return data.map(function (d) {
-                  var meta = d.meta || {};
-                  return { url: siteRelative(d.url), id: meta.id, title: meta.title, date: meta.date,
-                    score: meta.score === "" || meta.score === undefined ? null : Number(meta.score), lang: meta.lang,
-                    badges: [meta.badge0, meta.badge1, meta.badge2, meta.badge3].filter(Boolean), filters: codes(d.filters),
-                    abstract: "", excerpt: segmentsFromHtml(d.excerpt) };
-                });
-              });
-            }
-          };
-        });
+      /* Pagefind scores every matching record, so its time grows with the matches (13 s for a word in
+         every one of 100,000 records). The offline index counts them first, in a few small files; past
+         the registry's rank limit (limits.search_rank_limit) it answers itself, newest first, and says so. */
+      return offline.search(query, filters, sortName).then(function (counted) {
+        if (counted.total > counted.rankLimit) {
+          counted.unranked = true;
+          return counted;
+        }
+        return ranked(query, filters);
       });
     }
   };
+
+  function ranked(query, filters) {
+    return Promise.all([loadPagefind(), offline.load(), chunkStarts()]).then(function (all) {
+      var pagefind = all[0], manifest = all[1];
+      return Promise.all(probes(terms(query), all[2]).map(function (p) { return pagefind.preload(p); }))
+        .then(function () { return [pagefind, manifest]; });
+    }).then(function (both) {
+      var pagefind = both[0], manifest = both[1];
+      return pagefind.search(query, { filters: filters }).then(function (found) {
+        if (!found) return null;
+        return {
+          total: found.results.length,
+          count: manifest.count,
+          badges: manifest.badges,
+          page: function (from, to) {
+            return Promise.all(found.results.slice(from, to).map(function (r) { return r.data(); })).then(function (data) {
+              return data.map(function (d) {
+                var meta = d.meta || {};
+                return { url: siteRelative(d.url), id: meta.id, title: meta.title, date: meta.date,
+                  score: meta.score === "" || meta.score === undefined ? null : Number(meta.score), lang: meta.lang,
+                  badges: [meta.badge0, meta.badge1, meta.badge2, meta.badge3].filter(Boolean), filters: codes(d.filters),
+                  abstract: "", excerpt: segmentsFromHtml(d.excerpt) };
+              });
+            });
+          }
+        };
+      });
+    });
+  }
 
   /* Pagefind loads, for each query word, the one chunk of its index whose range holds the word, so it
      can miss the word's extensions in the next chunk ("transfers" after "transfer") and the shorter
@@ -510,7 +524,8 @@
       var noun = found.count === 1 ? "record" : "records";
       status.textContent = found.total.toLocaleString("en") + " of " + found.count.toLocaleString("en") + " " + noun +
         " match" + (state.query ? " \u201c" + state.query + "\u201d" : "") +
-        (found.total > PER_PAGE ? ", " + (from + 1) + " to " + (from + shown.length) + " shown" : "");
+        (found.total > PER_PAGE ? ", " + (from + 1) + " to " + (from + shown.length) + " shown" : "") +
+        (found.unranked ? "; newest first, as there are too many to rank by relevance: add a word or a filter to narrow them" : "");
       empty.hidden = found.total > 0;
     });
   }
@@ -595,7 +610,7 @@
     });
     return search.then(function (done) {
       if (mine !== generation) return null;
-      form.dataset.engine = done.engine.name;
+      form.dataset.engine = done.found && done.found.unranked ? offline.name : done.engine.name;
       return showResults(done.found, state, words);
     }).catch(function () {
       if (mine !== generation) return;

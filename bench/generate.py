@@ -113,6 +113,7 @@ CHANGEABLE_FIELDS = ["review_score", "abstract", "claims", "references", "gate.r
 ACTIVATED = dt.date(2026, 6, 10)  # gate 2 activation in sitegen/defaults/site.yaml
 FIRST_DAY = dt.date(2026, 1, 5)
 LAST_DAY = dt.date(2026, 10, 30)
+LAST_CORRECTION = dt.date(2026, 11, 30)  # no date in the future: check refuses one (future-date)
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -506,7 +507,7 @@ def make_record(index: int, seed: int = DEFAULT_SEED, tiers: dict[str, dict[str,
     if rng.random() < 0.15:
         day = submitted
         for n in range(rng.choices([1, 2, 3], weights=[70, 22, 8])[0]):
-            day = day + dt.timedelta(days=rng.randint(0, 40))
+            day = min(day + dt.timedelta(days=rng.randint(0, 40)), LAST_CORRECTION)
             sev = rng.random()
             kind = ("retraction" if sev < 0.04 else "withdrawal" if sev < 0.055 else "removal" if sev < 0.06 else
                     "expression-of-concern" if sev < 0.12 else rng.choice(CORRECTION_KINDS_MINOR))

@@ -31,6 +31,7 @@ class Limits:
     max_yaml_aliases: int = 100
     max_markdown_nesting: int = 32
     search_shard_size: int = 25_000  # records per Pagefind bundle; Pagefind's memory grows with the records in one run
+    search_rank_limit: int = 5_000  # Pagefind ranks results up to this many; its time grows with every match
 
     @property
     def yaml(self) -> YamlLimits:

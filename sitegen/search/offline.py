@@ -212,6 +212,8 @@ def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> l
         "count": len(entries),
         # Pagefind's shards (search/index.py, shard_of): a word is matched shard by shard, as there.
         "shardSize": config.limits.search_shard_size,
+        # A served search ranks with Pagefind only up to this many matches (its time grows with each).
+        "rankLimit": config.limits.search_rank_limit,
         "recordsPerChunk": RECORDS_PER_CHUNK,
         "words": sorted(chunks),
         "filters": {key: {value: len(numbers) for value, numbers in sorted(values.items())}

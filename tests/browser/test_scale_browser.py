@@ -53,11 +53,13 @@ def corpus(tmp_path_factory) -> dict:
     return {"base": base, "site": site, "records": records, "unique": f"records/{chosen.stem}.html"}
 
 
-def built(corpus: dict, name: str, shard_size: int | None = None) -> Path:
+def built(corpus: dict, name: str, shard_size: int | None = None, rank_limit: int | None = None) -> Path:
     site = corpus["base"] / f"site-{name}"
     shutil.copytree(corpus["site"], site)
-    if shard_size:
-        (site / "site.yaml").write_text(f"limits:\n  search_shard_size: {shard_size}\n")
+    limits = ([f"  search_shard_size: {shard_size}"] if shard_size else []) + ([f"  search_rank_limit: {rank_limit}"]
+                                                                             if rank_limit is not None else [])
+    if limits:
+        (site / "site.yaml").write_text("limits:\n" + "\n".join(limits) + "\n")
     out = corpus["base"] / f"www-{name}"
     assert build(load_config(site, output_dir=out), search=True).ok
     return out
@@ -118,6 +120,29 @@ def test_a_word_from_one_report_body_finds_that_record(registry, http_base, file
         assert results(page) == [registry["unique"]], (page.text_content("#finder-count"), results(page)[:3])
         assert page.get_attribute("#finder", "data-engine") == ("pagefind" if where == "http" else "offline")
         assert matched(page) == 1
+        assert errors == []
+
+
+def test_a_served_query_with_more_matches_than_the_rank_limit_is_answered_newest_first(corpus):
+    """Pagefind's time grows with the matches; past limits.search_rank_limit the offline index answers."""
+    out = built(corpus, "rank-limit", rank_limit=300)
+    common = "transfer"  # in nearly every generated record
+    with serve_folder(out) as base, browser_page() as (page, errors):
+        page.goto(out.resolve().as_uri() + "/index.html")
+        ready(page)
+        act(page, lambda: page.fill("#finder-q", common))
+        from_disk, total = results(page), matched(page)
+        assert total > 300
+        page.goto(base + "index.html")
+        ready(page)
+        act(page, lambda: page.fill("#finder-q", common))
+        assert page.get_attribute("#finder", "data-engine") == "offline"
+        assert matched(page) == total and results(page) == from_disk  # the same records, newest first
+        assert page.text_content("#finder-count").endswith(
+            "; newest first, as there are too many to rank by relevance: add a word or a filter to narrow them")
+        act(page, lambda: page.fill("#finder-q", UNIQUE_WORD))  # one match: Pagefind ranks it
+        assert page.get_attribute("#finder", "data-engine") == "pagefind"
+        assert results(page) == [corpus["unique"]] and "rank" not in page.text_content("#finder-count")
         assert errors == []
 
 
