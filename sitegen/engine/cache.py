@@ -39,7 +39,6 @@ import stat
 import sys
 import time
 from contextlib import closing
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -49,21 +48,10 @@ from ..model import NO_STAMP, Diagnostic, RecordOutcome, Stamp
 from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
 from .digest import file_sha256, same_bytes, settled, stamp_of
-from .stored import (BuildState, CacheEntry, SearchFiles, Unusable, dumps, entry_from_json, entry_json, env_from_json,
-                     loads, search_from_json, search_json, state_from_json, state_json)
+from .cachedb import SCHEMA_VERSION, check_header, checked, connect, read_meta, row, update, write_new
+from .stored import (BuildState, CacheEntry, SearchFiles, Unusable, entry_from_json, entry_json, env_from_json,
+                     search_from_json, search_json, state_from_json, state_json)
 from .write import plain_relative
-
-# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more.
-SCHEMA_VERSION = 5
-APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
-_SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
-)
-_META_KEYS = ("env", "search", "state")
-# No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
-_MAX_ROW = 64 << 20
-
 
 def cache_path(config: SiteConfig) -> Path:
     """Beside the output folder, so that it travels with it and never with the content."""
@@ -91,69 +79,6 @@ def environment_key(config: SiteConfig, site: object, search: bool) -> str:
     return digest.hexdigest()
 
 
-# -- the database ------------------------------------------------------------------------------
-
-def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode; mode=rw never creates a file that is not there."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode={'rwc' if create else 'rw'}", uri=True, timeout=30,
-                           isolation_level=None)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_ROW)
-    conn.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from a schema we did not write
-    return conn
-
-
-@cache
-def _expected_schema() -> tuple[tuple, ...]:
-    with closing(sqlite3.connect(":memory:")) as conn:
-        for statement in _SCHEMA:
-            conn.execute(statement)
-        return tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"))
-
-
-def _check_header(conn: sqlite3.Connection) -> None:
-    """Ours, this version, and exactly our tables: no view, trigger or index of anyone else's."""
-    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        raise Unusable("it is not a sitegen build cache")
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
-        raise Unusable(f"it was written in cache format {version}; this sitegen reads format {SCHEMA_VERSION}")
-    if tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")) != _expected_schema():
-        raise Unusable("its tables are not the ones sitegen writes")
-
-
-def _checked(text: object, sha256: object, what: str) -> object:
-    """A row's JSON, parsed, once its text matches the sha256 stored beside it."""
-    if not isinstance(text, str) or not isinstance(sha256, str) \
-            or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != sha256:
-        raise Unusable(f"{what} is damaged (its checksum does not match)")
-    return loads(text, what)
-
-
-def _row(key: str, value: object) -> tuple[str, str, str]:
-    text = dumps(value)
-    return key, text, hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def _write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str, str]]) -> None:
-    """A whole new cache file, swapped in at once: a reader never sees half of one."""
-    temp = path.with_name(path.name + ".tmp")
-    for leftover in (temp, temp.with_name(temp.name + "-journal")):
-        leftover.unlink(missing_ok=True)
-    with closing(_connect(temp, create=True)) as conn:
-        for statement in _SCHEMA:
-            conn.execute(statement)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("BEGIN")
-        conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [_row(k, v) for k, v in meta.items()])
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?)", rows)
-        conn.execute("COMMIT")
-    # A journal left by a build killed while updating the old file must not be replayed into the new one.
-    for suffix in ("-journal", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(temp, path)
-
-
 # -- the cache of one build --------------------------------------------------------------------
 
 class BuildCache:
@@ -178,15 +103,9 @@ class BuildCache:
             self._give_up("it is a symbolic link")  # SQLite would write wherever it points
             return
         try:
-            with closing(_connect(self.path)) as conn:
-                _check_header(conn)
-                meta: dict[str, object] = {}
-                for key, text, sha256 in conn.execute("SELECT key, value, sha256 FROM meta"):
-                    if key not in _META_KEYS:
-                        raise Unusable(f"it holds an unknown entry {key!r}")
-                    meta[key] = _checked(text, sha256, f"the entry {key!r}")
-            if set(meta) != set(_META_KEYS):
-                raise Unusable("entries are missing")
+            with closing(connect(self.path)) as conn:
+                check_header(conn)
+                meta = read_meta(conn)
             env = env_from_json(meta["env"])
             search, state = search_from_json(meta["search"]), state_from_json(meta["state"])
         except Unusable as why:
@@ -232,12 +151,12 @@ class BuildCache:
         wanted = {source.rel: source for source in sources}
         found: dict[str, RecordOutcome] = {}
         try:
-            with closing(_connect(self.path)) as conn:
+            with closing(connect(self.path)) as conn:
                 for rel, text, sha256 in conn.execute("SELECT path, entry, sha256 FROM records"):
                     source = wanted.get(rel)
                     if source is None:
                         continue  # a deleted record: save drops its row
-                    entry = entry_from_json(_checked(text, sha256, f"the entry for {rel}"), rel)
+                    entry = entry_from_json(checked(text, sha256, f"the entry for {rel}"), rel)
                     outcome = self._still_valid(entry, source)
                     if outcome is not None:
                         found[rel] = outcome
@@ -262,8 +181,11 @@ class BuildCache:
             # Validation refused an artifact outside the content folder; a link made since is refused here.
             if not plain_relative(artifact.path):
                 return None
-            content = self.config.content_dir.resolve()
-            target = content.joinpath(*artifact.path.split("/")).resolve()
+            try:
+                content = self.config.content_dir.resolve()
+                target = content.joinpath(*artifact.path.split("/")).resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
+                return None
             if not target.is_relative_to(content):
                 return None
             same, artifact_stamp = same_bytes(target, artifact.sha256, artifact.stamp)
@@ -334,7 +256,7 @@ class BuildCache:
         """
         now = time.time_ns()
         output = self.config.output_dir
-        rows: list[tuple[str, str, str]] = []
+        changed: list[CacheEntry] = []
         keep: set[str] = set()
         for outcome in outcomes:
             if outcome.rel_path in self._unchanged:
@@ -343,35 +265,22 @@ class BuildCache:
             restamped = self._restamped.get(outcome.rel_path)
             entry = _settled(restamped, now) if restamped else _published_entry(outcome, output, now)
             if entry is not None:
-                rows.append(_row(outcome.rel_path, entry_json(entry)))
+                changed.append(entry)
+        # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
+        rows = (row(entry.outcome.rel_path, entry_json(entry)) for entry in changed)
+        written = {entry.outcome.rel_path for entry in changed}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))
         meta = {"env": self.env, "search": search_json(search),
                 "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result))}
         try:
             if self.rewrite:
-                _write_new(self.path, meta, rows)
+                write_new(self.path, meta, rows)
             else:
-                self._update(meta, rows, keep)
+                update(self.path, meta, rows, keep | written)
         except (OSError, sqlite3.Error) as error:
             print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
                   "the next build renders more records again", file=sys.stderr)
-
-    def _update(self, meta: dict[str, object], rows: list[tuple[str, str, str]], keep: set[str]) -> None:
-        """Change only the rows that changed, in one transaction: the work of a one-record build stays one record's."""
-        with closing(_connect(self.path)) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                written = {row[0] for row in rows}
-                stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records")
-                         if rel not in keep and rel not in written]
-                conn.executemany("DELETE FROM records WHERE path = ?", stale)
-                conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
-                conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [_row(k, v) for k, v in meta.items()])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
 
 
 def _lstamp(path: Path) -> Stamp:
