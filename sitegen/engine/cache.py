@@ -48,7 +48,7 @@ from ..model import NO_STAMP, Diagnostic, RecordOutcome, Stamp
 from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
 from .digest import file_sha256, same_bytes, settled, stamp_of
-from .cachedb import SCHEMA_VERSION, check_header, checked, connect, read_meta, row, update, write_new
+from .cachedb import SCHEMA_VERSION, check_header, connect, read_meta, read_records, row, update, write_new
 from .stored import (BuildState, CacheEntry, SearchFiles, Unusable, entry_from_json, entry_json, env_from_json,
                      search_from_json, search_json, state_from_json, state_json)
 from .write import plain_relative
@@ -152,11 +152,11 @@ class BuildCache:
         found: dict[str, RecordOutcome] = {}
         try:
             with closing(connect(self.path)) as conn:
-                for rel, text, sha256 in conn.execute("SELECT path, entry, sha256 FROM records"):
-                    source = wanted.get(rel)
+                for rel, value, search, cards in read_records(conn):
+                    source = wanted.get(rel)  # type: ignore[arg-type]
                     if source is None:
                         continue  # a deleted record: save drops its row
-                    entry = entry_from_json(checked(text, sha256, f"the entry for {rel}"), rel)
+                    entry = entry_from_json(value, source.rel, search, cards)
                     outcome = self._still_valid(entry, source)
                     if outcome is not None:
                         found[rel] = outcome
@@ -208,20 +208,22 @@ class BuildCache:
 
     def _previous_file(self, rel: str, sha256: str, stamp: Stamp) -> tuple[bool, Stamp]:
         """Whether rel is a regular file of the previous output, through real folders only, with these bytes."""
-        output = self.config.output_dir
-        parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            folder = "/".join(parts[:depth])
+        # Plain strings, not Path objects: this runs for every output of every record.
+        output = str(self.config.output_dir)
+        end = rel.find("/")
+        while end != -1:
+            folder = rel[:end]
             real = self._folders.get(folder)
             if real is None:
                 try:
-                    real = stat.S_ISDIR(os.lstat(output / folder).st_mode)  # lstat: a link to a folder is no folder
+                    real = stat.S_ISDIR(os.lstat(f"{output}/{folder}").st_mode)  # lstat: a link to a folder is no folder
                 except OSError:
                     real = False
                 self._folders[folder] = real
             if not real:
                 return False, stamp
-        return same_bytes(output / rel, sha256, stamp, regular_only=True)
+            end = rel.find("/", end + 1)
+        return same_bytes(f"{output}/{rel}", sha256, stamp, regular_only=True)
 
     # -- the search bundle --
 
@@ -267,7 +269,8 @@ class BuildCache:
             if entry is not None:
                 changed.append(entry)
         # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
-        rows = (row(entry.outcome.rel_path, entry_json(entry)) for entry in changed)
+        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards)
+                for entry in changed)
         written = {entry.outcome.rel_path for entry in changed}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))
@@ -278,7 +281,7 @@ class BuildCache:
                 write_new(self.path, meta, rows)
             else:
                 update(self.path, meta, rows, keep | written)
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, UnicodeError) as error:
             print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
                   "the next build renders more records again", file=sys.stderr)
 

@@ -16,7 +16,7 @@ import sqlite3
 from contextlib import closing, suppress
 from functools import cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .stored import Unusable, dumps, loads
 
@@ -25,7 +25,8 @@ SCHEMA_VERSION = 5
 APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, search TEXT NOT NULL, index_card TEXT NOT NULL,"
+    " browse_card TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
 )
 META_KEYS = ("env", "search", "state")
 # No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
@@ -60,18 +61,30 @@ def check_header(conn: sqlite3.Connection) -> None:
         raise Unusable("its tables are not the ones sitegen writes")
 
 
-def checked(text: object, sha256: object, what: str) -> object:
-    """A row's JSON, parsed, once its text matches the sha256 stored beside it."""
-    if not isinstance(text, str) or not isinstance(sha256, str) \
-            or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != sha256:
+def checksum(texts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)  # lengths first: no two rows' texts hash alike
+    return digest.hexdigest()
+
+
+def checked(sha256: object, what: str, text: object, *plain: object) -> object:
+    """A row's JSON, parsed, once its texts (the JSON, then any plain ones) match the sha256 stored beside them."""
+    texts = (text, *plain)
+    if not all(isinstance(t, str) for t in texts) or checksum(texts) != sha256:  # type: ignore[arg-type]
         raise Unusable(f"{what} is damaged (its checksum does not match)")
     return loads(text, what)
 
 
-def row(key: str, value: object) -> tuple[str, str, str]:
-    """A row as stored: its key, its JSON and the sha256 of that JSON."""
+def row(key: str, value: object, *plain: str) -> tuple[str, ...]:
+    """A row as stored: its key, its JSON, any plain texts, and the sha256 of them all."""
     text = dumps(value)
-    return key, text, hashlib.sha256(text.encode("ascii")).hexdigest()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which SQLite's UTF-8 text cannot hold: escape it
+        text = dumps(value, ascii_only=True)
+    return (key, text, *plain, checksum((text, *plain)))
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
@@ -80,13 +93,21 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
     for key, text, sha256 in conn.execute("SELECT key, value, sha256 FROM meta"):
         if key not in META_KEYS:
             raise Unusable(f"it holds an unknown entry {key!r}")
-        meta[key] = checked(text, sha256, f"the entry {key!r}")
+        meta[key] = checked(sha256, f"the entry {key!r}", text)
     if set(meta) != set(META_KEYS):
         raise Unusable("entries are missing")
     return meta
 
 
-def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str, str]]) -> None:
+def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, object, tuple[object, object]]]:
+    """Every record row as (path, its JSON parsed, its search entry, its two cards), each checked against its checksum."""
+    for rel, text, search, index_card, browse_card, sha256 in conn.execute(
+            "SELECT path, entry, search, index_card, browse_card, sha256 FROM records"):
+        yield rel, checked(sha256, f"the entry for {rel}", text, search, index_card, browse_card), search, \
+            (index_card, browse_card)
+
+
+def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]]) -> None:
     """A whole new cache file, swapped in at once: a reader never sees half of one."""
     temp = path.with_name(path.name + ".tmp")
     for leftover in (temp, temp.with_name(temp.name + "-journal")):
@@ -98,7 +119,7 @@ def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?)", rows)
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
         conn.execute("COMMIT")
     # A journal left by a build killed while updating the old file must not be replayed into the new one.
     for suffix in ("-journal", "-wal", "-shm"):
@@ -106,7 +127,7 @@ def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str
     os.replace(temp, path)
 
 
-def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str, str]], keep: set[str]) -> None:
+def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]], keep: set[str]) -> None:
     """Change only the rows that changed, in one transaction: the work of a one-record build stays one record's.
 
     keep: the rows this build still uses, unchanged or among rows.
@@ -116,7 +137,7 @@ def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, str, s
         try:
             stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records") if rel not in keep]
             conn.executemany("DELETE FROM records WHERE path = ?", stale)
-            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
+            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
             conn.execute("COMMIT")
         except BaseException:

@@ -27,7 +27,7 @@ def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def file_stamp(path: Path) -> Stamp:
+def file_stamp(path: Path | str) -> Stamp:
     """The stamp of a regular file (symbolic links followed); NO_STAMP when it is missing."""
     try:
         return stamp_of(os.stat(path))
@@ -35,7 +35,7 @@ def file_stamp(path: Path) -> Stamp:
         return NO_STAMP
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | str) -> str:
     """The sha256 of a file's bytes, as hex."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -47,7 +47,7 @@ def stamped_digest(path: Path) -> tuple[Stamp, str]:
     return stamp, file_sha256(path)
 
 
-def same_bytes(path: Path, sha256: str, stamp: Stamp, *, regular_only: bool = False) -> tuple[bool, Stamp]:
+def same_bytes(path: Path | str, sha256: str, stamp: Stamp, *, regular_only: bool = False) -> tuple[bool, Stamp]:
     """Whether the file still holds the bytes with this sha256, and its stamp now.
 
     regular_only: refuse a symbolic link or anything but a regular file (files

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, Sequence
 
 from ..model import NO_STAMP, ArtifactRead, Diagnostic, Record, RecordOutcome, SourcePos, Stamp
@@ -57,9 +56,9 @@ class BuildState:
 
 # -- writing -----------------------------------------------------------------------------------
 
-def dumps(value: Any) -> str:
-    """JSON text: ASCII only (so any string survives SQLite's text type), no NaN, compact."""
-    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+def dumps(value: Any, *, ascii_only: bool = False) -> str:
+    """JSON text, compact, without NaN; ascii_only escapes every other character (for text that is not valid UTF-8)."""
+    return json.dumps(value, ensure_ascii=ascii_only, allow_nan=False, separators=(",", ":"))
 
 
 def _stamp_json(stamp: Stamp) -> list[int] | None:
@@ -73,7 +72,7 @@ def diagnostic_json(d: Diagnostic) -> dict:
 
 
 def entry_json(entry: CacheEntry) -> dict:
-    """A record's row as JSON; the row's key is its rel_path."""
+    """A record's row as JSON; the row's key is its rel_path, and its search entry and cards are columns of their own."""
     o, record = entry.outcome, entry.outcome.record
     assert record is not None
     return {
@@ -85,8 +84,6 @@ def entry_json(entry: CacheEntry) -> dict:
         "id_pos": list(o.id_pos) if o.id_pos else None,
         "outputs": [[path, digest, _stamp_json(stamp)]
                     for path, digest, stamp in zip(o.outputs, o.output_digests, entry.output_stamps)],
-        "search": o.search,
-        "cards": list(o.cards),
         "artifact": None if o.artifact is None else {"path": o.artifact.path, "sha256": o.artifact.sha256,
                                                      "stamp": _stamp_json(o.artifact.stamp)},
     }
@@ -177,7 +174,7 @@ def diagnostic_from_json(value: object, what: str) -> Diagnostic:
 def _record_from_json(value: object, rel_path: str, what: str) -> Record:
     r = _fields(value, ("slug", "id", "title", "submitted", "language", "fields", "body_line", "digest"), what)
     slug = _str(r["slug"], what)
-    if PurePosixPath(rel_path).name != f"{slug}.md":
+    if rel_path.rsplit("/", 1)[-1] != f"{slug}.md":
         raise Unusable(f"{what} is for another file")
     submitted_text = _str(r["submitted"], what)
     try:
@@ -213,10 +210,14 @@ def _artifact_from_json(value: object, record: Record, what: str) -> ArtifactRea
     return ArtifactRead(_str(a["path"], what), _sha256(a["sha256"], what), _stamp(a["stamp"], what))
 
 
-def entry_from_json(value: object, rel_path: str) -> CacheEntry:
-    """A record's row, checked field by field; Unusable when anything is unexpected."""
+def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object]) -> CacheEntry:
+    """A record's row, checked field by field; Unusable when anything is unexpected.
+
+    search and cards are stored as plain text beside the JSON: they are the bulk of a row,
+    and parsing them as JSON strings would be most of the time it takes to read the cache.
+    """
     what = f"the entry for {rel_path}"
-    e = _fields(value, ("stamp", "record", "diagnostics", "id_pos", "outputs", "search", "cards", "artifact"), what)
+    e = _fields(value, ("stamp", "record", "diagnostics", "id_pos", "outputs", "artifact"), what)
     record = _record_from_json(e["record"], rel_path, what)
     diagnostics = tuple(diagnostic_from_json(d, what) for d in _list(e["diagnostics"], what))
     if any(d.level == "error" for d in diagnostics):
@@ -227,7 +228,7 @@ def entry_from_json(value: object, rel_path: str) -> CacheEntry:
         if len(pair) != 2:
             raise Unusable(f"{what} has a malformed id position")
         id_pos = (_int(pair[0], what, 1), _int(pair[1], what, 1))
-    outputs: list[str] = []
+    outputs: list[str] = []  # plain_relative already: split by "/" rather than by PurePosixPath, for speed
     digests: list[str] = []
     stamps: list[Stamp] = []
     for item in _list(e["outputs"], what):
@@ -236,18 +237,15 @@ def entry_from_json(value: object, rel_path: str) -> CacheEntry:
         path = _output_path(item[0], what)
         # Every file a record writes is named after it (records/<slug>.html, badges/<slug>.svg, ...):
         # a row claiming another file is refused before it can collide with one.
-        if PurePosixPath(path).name.split(".", 1)[0] != record.slug or path in outputs:
+        if path.rsplit("/", 1)[-1].split(".", 1)[0] != record.slug or path in outputs:
             raise Unusable(f"{what} claims the output {path!r}, which is not its own")
         outputs.append(path)
         digests.append(_sha256(item[1], what))
         stamps.append(_stamp(item[2], what))
     if not outputs:
         raise Unusable(f"{what} has no outputs")
-    cards = _list(e["cards"], what)
-    if len(cards) != 2:
-        raise Unusable(f"{what} has malformed cards")
     outcome = RecordOutcome(rel_path, _stamp(e["stamp"], what), diagnostics, record, id_pos, tuple(outputs),
-                            _str(e["search"], what), (_str(cards[0], what), _str(cards[1], what)),
+                            _str(search, what), (_str(cards[0], what), _str(cards[1], what)),
                             _artifact_from_json(e["artifact"], record, what), tuple(digests))
     return CacheEntry(outcome, tuple(stamps))
 
@@ -264,7 +262,7 @@ def search_from_json(value: object) -> SearchFiles:
         if not isinstance(item, list) or len(item) != 3:
             raise Unusable(f"{what} has a malformed file")
         path = _output_path(item[0], what)
-        if PurePosixPath(path).parts[0] not in BUNDLE_FOLDERS or len(PurePosixPath(path).parts) < 2:
+        if "/" not in path or path.split("/", 1)[0] not in BUNDLE_FOLDERS:
             raise Unusable(f"{what} names {path!r}, outside the search index's folders")
         files.append((path, _sha256(item[1], what), _stamp(item[2], what)))
     if [f[0] for f in files] != sorted({f[0] for f in files}):

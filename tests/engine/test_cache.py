@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,11 +81,11 @@ def test_a_damaged_row_is_found_by_its_checksum_and_the_cache_ignored(site, tmp_
     edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
     cache = tmp_path / ".out.cache"
     data = bytearray(cache.read_bytes())
-    data[data.index(b'"cards":["') + 40] ^= 0x01  # one bit of a card's HTML: still valid JSON, another page
+    data[data.index(b'<li class="card"') + 40] ^= 0x01  # one bit of a card's HTML: another page, still text
     cache.write_bytes(bytes(data))
     log = build(site, out)
-    assert [m.group(2) for m in CACHE_LINE.finditer(log)] == [
-        "the entry for content/records/arabic-ner-survey.md is damaged (its checksum does not match)"]
+    (reason,) = [m.group(2) for m in CACHE_LINE.finditer(log)]
+    assert re.fullmatch(r"the entry for content/records/[a-z-]+\.md is damaged \(its checksum does not match\)", reason)
     assert reused(log) == 0
     assert_same_as_clean(site, out, tmp_path)
     log = build(site, out)  # the cache was written anew

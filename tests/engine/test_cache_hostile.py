@@ -18,6 +18,8 @@ import pytest
 from conftest import ROOT
 from helpers import CACHE_LINE, assert_same_as_clean, basic_site, build_cli as build, edit, reused, tree
 
+from sitegen.engine.cachedb import checksum
+
 EDITED = "content/records/pending-lexicon-study.md"  # edited before the second build, so rows are read
 VICTIM = "content/records/arabic-ner-survey.md"  # its row is the one tampered with
 
@@ -36,12 +38,13 @@ def _sql(cache: Path, *statements: str) -> None:
 
 def _rewrite(cache: Path, table: str, key: str, change: Callable[[object], object], *, raw: bool = False) -> None:
     """Change one row's JSON and store the matching checksum: a well-formed, hand-crafted cache."""
-    column, key_column = ("entry", "path") if table == "records" else ("value", "key")
+    columns, key_column = (("entry", "search", "index_card", "browse_card"), "path") if table == "records" \
+        else (("value",), "key")
     with closing(sqlite3.connect(cache)) as conn:
-        (text,) = conn.execute(f"SELECT {column} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
+        text, *plain = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
         new = change(text) if raw else json.dumps(change(json.loads(text)))
-        conn.execute(f"UPDATE {table} SET {column} = ?, sha256 = ? WHERE {key_column} = ?",
-                     (new, hashlib.sha256(new.encode()).hexdigest(), key))
+        conn.execute(f"UPDATE {table} SET {columns[0]} = ?, sha256 = ? WHERE {key_column} = ?",
+                     (new, checksum((new, *plain)), key))
         conn.commit()
 
 
@@ -141,7 +144,9 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "fields that disagree": (_entry(_fields(_set("title", "Another title"))), "does not agree with its own fields"),
     "fields that are no mapping": (_entry(lambda entry: entry["record"].__setitem__("fields", [])), "no record fields"),
     "an unknown field": (_entry(_set("extra", 1)), "has the wrong fields"),
-    "a missing field": (_entry(lambda entry: entry.pop("search")), "has the wrong fields"),
+    "a missing field": (_entry(lambda entry: entry.pop("outputs")), "has the wrong fields"),
+    "a card that is no text": (lambda cache: _sql(cache, f"UPDATE records SET index_card = x'00' WHERE path = '{VICTIM}'"),
+                               "damaged (its checksum does not match)"),
     "a number as text": (_entry(lambda entry: entry["record"].__setitem__("body_line", "7")), "is not a whole number"),
     "a stored error": (_entry(lambda entry: entry["diagnostics"].append(
         {"path": VICTIM, "line": 1, "col": 1, "level": "error", "message": "m", "rule": "r", "hint": None})),
