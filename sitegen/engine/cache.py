@@ -4,11 +4,13 @@ It is one SQLite database beside the output folder (`.<output>.cache`), never
 in the content, and safe to delete. It holds data only, read with SQLite and
 json.loads, so opening a cache someone else wrote runs nothing of theirs:
 the schema version (PRAGMA user_version) and application id must be ours, the
-tables exactly the ones below, every row must match the sha256 stored beside
-it (SQLite keeps no checksums of its own), and every value is checked on
-reading (stored.py). A cache that fails any of this is ignored with one line
-on stderr, every record is rendered afresh and the file is replaced: a bad
-cache costs time, never correctness.
+tables exactly sitegen's, every row must match the sha256 stored beside it
+(cachedb.py), and every value is checked on reading (stored.py). A cache that
+fails any of this is ignored with one line on stderr, every record is
+rendered afresh and the file is replaced: a bad cache costs time, never
+correctness. Whoever can write it can still change what a reused record's
+cards and search entry say, as whoever can write the previous output can
+change its bytes; in CI only main's own runs write the cache main restores.
 
 A record is taken from it when all of these hold, and rendered afresh otherwise:
 
@@ -38,7 +40,7 @@ import sqlite3
 import stat
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -276,6 +278,9 @@ class BuildCache:
                                                    for rel, digest, _stamp in self.search.files))
         meta = {"env": self.env, "search": search_json(search),
                 "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result))}
+        # The pickle file that sitegen wrote beside the cache before it was SQLite: nothing reads it.
+        with suppress(OSError):
+            self.path.with_name(f".{output.name}.state").unlink(missing_ok=True)
         try:
             if self.rewrite:
                 write_new(self.path, meta, rows)

@@ -1,4 +1,4 @@
-"""What the build cache holds, as plain JSON, and the checks that turn it back into typed records.
+"""What the build cache holds, as plain JSON and text, and the checks that turn it back into typed records.
 
 The cache may come from anywhere (a CI cache restore, a copied folder, a
 hand-edited file), so nothing read from it is taken on trust: every value is
