@@ -183,20 +183,37 @@ class CheckResult:
         return tuple(d for d in self.diagnostics if d.level == "warning")
 
 
+# (size, mtime_ns, inode) of a file. When all three are unchanged its bytes are taken as
+# unchanged without reading them, as git's index does; (-1, -1, -1) matches no file.
+Stamp = tuple[int, int, int]
+NO_STAMP: Stamp = (-1, -1, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactRead:
+    """The local artifact a record names, as its validation read it: different bytes must be validated again."""
+
+    path: str  # gate.artifact.path as written: relative to the content folder, forward slashes
+    sha256: str  # of the file's bytes, as 64 hex digits
+    stamp: Stamp  # taken just before the bytes were read
+
+
 @dataclass(frozen=True, slots=True)
 class RecordOutcome:
     """What happened to one record file: its problems and, for a good record, what it produced.
 
     Worker processes return these to the main process; the rendered bytes
-    themselves never travel back, they are written where they belong.
+    themselves never travel back, they are written where they belong. The
+    sha256 of the record file's bytes is record.digest.
     """
 
     rel_path: str
-    fingerprint: tuple[int, int, int]  # (size, mtime_ns, inode) of the file when it was read
+    fingerprint: Stamp  # of the record file, taken just before it was read
     diagnostics: tuple[Diagnostic, ...]
     record: Record | None  # None when the record has errors
     id_pos: tuple[int, int] | None = None  # where the id is written, for cross-record messages
     outputs: tuple[str, ...] = ()  # output paths written for this record, relative to the output folder
     search: str = ""  # the record's entry in the offline search data, as script-safe JSON
     cards: tuple[str, str] = ("", "")  # its card on the index and on the browse pages, as HTML
-    artifact_fingerprint: tuple = ()  # the local artifact's (path, size, mtime_ns), which validation read
+    artifact: ArtifactRead | None = None  # the local artifact validation read, if the record names one
+    output_digests: tuple[str, ...] = ()  # sha256 of each output's bytes, in the order of outputs

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from sitegen.engine.pipeline import check
@@ -38,3 +42,58 @@ def git_site(site: Path) -> Path:
     git(site, "add", ".")
     git(site, "commit", "-q", "-m", "publish")
     return site
+
+
+# ---- whole builds through the command line, for the build cache's tests ----
+
+BASIC = Path(__file__).parent / "sites" / "basic"
+CACHE_LINE = re.compile(r"^sitegen: the build cache (\S+) could not be used \((.+)\); rebuilding every record$", re.M)
+
+
+def basic_site(folder: Path) -> Path:
+    """A copy of tests/sites/basic with the project's layouts and assets, at folder."""
+    from conftest import ROOT
+
+    shutil.copytree(BASIC, folder)
+    for name in ("layouts", "assets"):
+        shutil.copytree(ROOT / name, folder / name)
+    return folder
+
+
+def build_cli(site: Path, out: Path, *extra: str) -> str:
+    """Build with `python -m sitegen build`; its stderr (the progress and summary), after asserting it succeeded."""
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), *extra],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under folder: relative path -> sha256 of its bytes."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def reused(log: str) -> int:
+    """How many records a build took from the previous one, from its progress line."""
+    for line in log.splitlines():
+        if line.endswith("unchanged record(s) taken from the previous build"):
+            return int(line.split()[0])
+    return 0
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first old with new in a text file, asserting old is there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same_as_clean(site: Path, out: Path, tmp_path: Path, *extra: str) -> None:
+    """out holds exactly what a build without any cache makes, byte for byte."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build_cli(site, clean, "--no-cache", *extra)
+    assert tree(out) == tree(clean)

@@ -1,39 +1,59 @@
 """The build cache: what each record produced last time, so an unchanged record is not read, checked or rendered again.
 
-It lives beside the output folder (`.<output>.cache`), never in the content,
-and is safe to delete. It is only ever a shortcut: a record is taken from it
-when all of these hold, and rendered afresh otherwise:
+It is one SQLite database beside the output folder (`.<output>.cache`), never
+in the content, and safe to delete. It holds data only, read with SQLite and
+json.loads, so opening a cache someone else wrote runs nothing of theirs:
+the schema version (PRAGMA user_version) and application id must be ours, the
+tables exactly sitegen's, every row must match the sha256 stored beside it
+(cachedb.py), and every value is checked on reading (stored.py). A cache that
+fails any of this is ignored with one line on stderr, every record is
+rendered afresh and the file is replaced: a bad cache costs time, never
+correctness. Whoever can write it can still change what a reused record's
+cards and search entry say, as whoever can write the previous output can
+change its bytes; in CI only main's own runs write the cache main restores.
+
+A record is taken from it when all of these hold, and rendered afresh otherwise:
 
 - the environment key matches: the generator's own code, the contracts,
   site.yaml and command-line settings, the layouts and the site-wide facts
   every page shows (navigation, build date);
-- the record file has the same size, modification time and inode, and a
-  local artifact it names has the same size and modification time;
-- every file the record wrote last time is still in the previous output with
-  the size, modification time and inode the cache noted, so a hand-edited or
-  replaced output is never linked into the new one.
+- the record file's bytes have the sha256 noted, and so has the local
+  artifact it names (which must still lie inside the content folder);
+- every file the record wrote last time is in the previous output as a
+  regular file, reached through real folders of that output (never a
+  symbolic link), with the sha256 noted, so a hand-edited, replaced or
+  linked-out output is never linked into the new one.
 
-A cache that cannot be read, or was written by another format, is ignored
-and replaced at the end of the build: a corrupt cache costs time, never
-correctness.
+Files are compared by content, so a fresh clone (new modification times, as
+in CI) with the previous output and this cache beside it reuses every
+unchanged record. A file whose (size, mtime_ns, inode) are as noted skips
+the hashing (digest.py); the cache and the output travel together, since
+the output holds the unchanged records' files and the cache says which.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
-import pickle
-from dataclasses import dataclass, field
+import sqlite3
+import stat
+import sys
+import time
+from contextlib import closing, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..config import SiteConfig
-from ..model import RecordOutcome
+from ..model import NO_STAMP, Diagnostic, RecordOutcome, Stamp
+from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
-
-FORMAT = b"sitegen-cache-4\n"
-
+from .digest import file_sha256, same_bytes, settled, stamp_of
+from .cachedb import SCHEMA_VERSION, check_header, connect, read_meta, read_records, row, update, write_new
+from .stored import (BuildState, CacheEntry, SearchFiles, Unusable, entry_from_json, entry_json, env_from_json,
+                     search_from_json, search_json, state_from_json, state_json)
+from .write import plain_relative
 
 def cache_path(config: SiteConfig) -> Path:
     """Beside the output folder, so that it travels with it and never with the content."""
@@ -51,153 +71,292 @@ def _hash_tree(digest: "hashlib._Hash", folder: Path) -> None:
 
 def environment_key(config: SiteConfig, site: object, search: bool) -> str:
     """A hash of everything besides the record itself that a record's outputs depend on."""
-    digest = hashlib.sha256(FORMAT)
+    digest = hashlib.sha256(f"sitegen-cache-{SCHEMA_VERSION}\n".encode())
     package = Path(str(resources.files("sitegen")))
     _hash_tree(digest, package)  # the generator's code, contracts and defaults: its real version
     _hash_tree(digest, config.layouts_dir)
-    digest.update(repr((config.source_text, config.base_url, config.content_dir, search, site)).encode())
+    # The content folder as the site names it, not where this checkout happens to be: a clone
+    # elsewhere (a CI runner) renders the same bytes.
+    digest.update(repr((config.source_text, config.base_url, config.rel(config.content_dir), search, site)).encode())
     return digest.hexdigest()
 
 
-def output_stamp(path: Path) -> tuple[int, int, int] | None:
-    """(size, mtime_ns, inode) of an output file, or None when it is missing."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+# -- the cache of one build --------------------------------------------------------------------
 
-
-@dataclass
-class CacheEntry:
-    outcome: RecordOutcome
-    outputs: dict[str, tuple[int, int, int]]  # output path -> its stamp in the published output
-
-
-@dataclass
 class BuildCache:
-    """The cache of one output folder."""
+    """The cache of one output folder: read when a build starts, brought up to date when it has published."""
 
-    env: str
-    entries: dict[str, CacheEntry] = field(default_factory=dict)
-    search_key: str = ""  # what the published search bundles were built from
-    search_files: dict[str, tuple[int, int, int] | None] = field(default_factory=dict)  # bundle file -> stamp
+    def __init__(self, config: SiteConfig, env: str, *, read: bool = True):
+        """Read the cache beside config's output folder (unless read is False, as with --no-cache)."""
+        self.config, self.env, self.path = config, env, cache_path(config)
+        self.records_usable = False  # whether rows may be reused: the file is sound and env matches
+        self.rewrite = True  # whether save writes a new file instead of updating this one
+        self.search = SearchFiles("", ())
+        self.state: BuildState | None = None
+        self._unchanged: set[str] = set()  # rows reused exactly as they are: left alone by save
+        self._restamped: dict[str, CacheEntry] = {}  # rows reused by content whose stamps are new
+        self._folders: dict[str, bool] = {}  # folders of the previous output found to be real folders
+        self._said = False  # whether the one line about an unusable cache has been printed
+        if read and os.path.lexists(self.path):
+            self._read()
 
-    @classmethod
-    def load(cls, config: SiteConfig, env: str) -> "BuildCache":
-        """The cache for this environment; an empty one when there is none, it is corrupt, or the environment changed."""
+    def _read(self) -> None:
+        if self.path.is_symlink():
+            self._give_up("it is a symbolic link")  # SQLite would write wherever it points
+            return
         try:
-            data = cache_path(config).read_bytes()
-            if not data.startswith(FORMAT):
-                return cls(env)
-            body = data[len(FORMAT) + 32:]
-            if hashlib.sha256(body).digest() != data[len(FORMAT):len(FORMAT) + 32]:
-                return cls(env)  # truncated or damaged: start afresh
-            cache = pickle.loads(body)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-            return cls(env)
-        if not isinstance(cache, cls):
-            return cls(env)
-        if cache.env != env:
-            # Records must render again, but the search bundle depends only on the search entries.
-            return cls(env, search_key=cache.search_key, search_files=cache.search_files)
-        return cache
+            with closing(connect(self.path)) as conn:
+                check_header(conn)
+                meta = read_meta(conn)
+            env = env_from_json(meta["env"])
+            search, state = search_from_json(meta["search"]), state_from_json(meta["state"])
+        except Unusable as why:
+            self._give_up(str(why))
+            return
+        except sqlite3.Error as error:
+            self._give_up(f"it is damaged or not an SQLite database: {error}")
+            return
+        # The search bundle depends on the search entries only, so it survives a change of environment.
+        self.search = search
+        if env == self.env:
+            self.records_usable, self.rewrite, self.state = True, False, state
 
-    def reusable(self, rel_path: str, fingerprint: tuple[int, int, int], config: SiteConfig) -> RecordOutcome | None:
-        """Last build's outcome for this file, if the file, its artifact and everything it wrote are unchanged."""
-        entry = self.entries.get(rel_path)
-        if entry is None or entry.outcome.fingerprint != fingerprint:
+    def _give_up(self, reason: str) -> None:
+        """Say once why the cache is ignored, and use none of it."""
+        if not self._said:
+            print(f"sitegen: the build cache {self.config.rel(self.path)} could not be used ({reason}); "
+                  "rebuilding every record", file=sys.stderr)
+            self._said = True
+        self.records_usable, self.rewrite, self.state = False, True, None
+        self.search = SearchFiles("", ())
+        self._unchanged.clear()
+        self._restamped.clear()
+
+    # -- a build with nothing to do --
+
+    def up_to_date(self, inputs: str) -> tuple[tuple[Diagnostic, ...], tuple[int, int, int, bool]] | None:
+        """The previous build's diagnostics and result when its inputs and its published output are exactly as they were."""
+        state = self.state
+        if state is None or not inputs or state.inputs != inputs or _output_digest(self.config.output_dir) != state.output:
             return None
+        return state.diagnostics, state.result
+
+    # -- records --
+
+    def reusable(self, sources: Sequence[SourceFile]) -> dict[str, RecordOutcome]:
+        """Last build's outcome of every source whose file, artifact and published files are unchanged, by rel path.
+
+        Every row consulted is checked in full first; one bad row and no row is used.
+        """
+        if not self.records_usable:
+            return {}
+        wanted = {source.rel: source for source in sources}
+        found: dict[str, RecordOutcome] = {}
+        try:
+            with closing(connect(self.path)) as conn:
+                for rel, value, search, cards in read_records(conn):
+                    source = wanted.get(rel)  # type: ignore[arg-type]
+                    if source is None:
+                        continue  # a deleted record: save drops its row
+                    entry = entry_from_json(value, source.rel, search, cards)
+                    outcome = self._still_valid(entry, source)
+                    if outcome is not None:
+                        found[rel] = outcome
+        except Unusable as why:
+            self._give_up(str(why))
+            return {}
+        except sqlite3.Error as error:
+            self._give_up(f"it is damaged: {error}")
+            return {}
+        return found
+
+    def _still_valid(self, entry: CacheEntry, source: SourceFile) -> RecordOutcome | None:
         outcome = entry.outcome
-        if outcome.artifact_fingerprint:
-            # Validation checked the artifact against its sha256; a changed artifact is checked again.
-            path, size, mtime = outcome.artifact_fingerprint
-            stamp = output_stamp(config.content_dir.joinpath(*path.split("/")))
-            if stamp is None or stamp[:2] != (size, mtime):
+        assert outcome.record is not None
+        if outcome.record.slug != source.slug:
+            return None
+        same, source_stamp = same_bytes(source.path, outcome.record.digest, outcome.fingerprint)
+        if not same:
+            return None
+        artifact = outcome.artifact
+        if artifact is not None:
+            # Validation refused an artifact outside the content folder; a link made since is refused here.
+            if not plain_relative(artifact.path):
                 return None
-        for rel, stamp in entry.outputs.items():
-            if output_stamp(config.output_dir / rel) != stamp:
+            try:
+                content = self.config.content_dir.resolve()
+                target = content.joinpath(*artifact.path.split("/")).resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
                 return None
+            if not target.is_relative_to(content):
+                return None
+            same, artifact_stamp = same_bytes(target, artifact.sha256, artifact.stamp)
+            if not same:
+                return None
+            artifact = dataclasses.replace(artifact, stamp=artifact_stamp)
+        stamps = []
+        for rel, digest, stamp in zip(outcome.outputs, outcome.output_digests, entry.output_stamps):
+            same, now = self._previous_file(rel, digest, stamp)
+            if not same:
+                return None
+            stamps.append(now)
+        if source_stamp == outcome.fingerprint and tuple(stamps) == entry.output_stamps \
+                and (artifact is None or artifact == outcome.artifact):
+            self._unchanged.add(outcome.rel_path)
+            return outcome
+        outcome = dataclasses.replace(outcome, fingerprint=source_stamp, artifact=artifact)
+        self._restamped[outcome.rel_path] = CacheEntry(outcome, tuple(stamps))
         return outcome
 
-    def reusable_search(self, key: str, config: SiteConfig) -> list[str] | None:
+    def _previous_file(self, rel: str, sha256: str, stamp: Stamp) -> tuple[bool, Stamp]:
+        """Whether rel is a regular file of the previous output, through real folders only, with these bytes."""
+        # Plain strings, not Path objects: this runs for every output of every record.
+        output = str(self.config.output_dir)
+        end = rel.find("/")
+        while end != -1:
+            folder = rel[:end]
+            real = self._folders.get(folder)
+            if real is None:
+                try:
+                    real = stat.S_ISDIR(os.lstat(f"{output}/{folder}").st_mode)  # lstat: a link to a folder is no folder
+                except OSError:
+                    real = False
+                self._folders[folder] = real
+            if not real:
+                return False, stamp
+            end = rel.find("/", end + 1)
+        return same_bytes(f"{output}/{rel}", sha256, stamp, regular_only=True)
+
+    # -- the search bundle --
+
+    def reusable_search(self, key: str) -> list[str] | None:
         """The published search bundle's files, if they were built from the same entries and are untouched."""
-        if key != self.search_key or not self.search_files:
+        if key != self.search.key or not self.search.files:
             return None
-        if any(output_stamp(config.output_dir / rel) != stamp for rel, stamp in self.search_files.items()):
-            return None
-        return sorted(self.search_files)
+        files = []
+        for rel, digest, stamp in self.search.files:
+            same, now = self._previous_file(rel, digest, stamp)
+            if not same:
+                return None
+            files.append((rel, digest, now))
+        self.search = SearchFiles(key, tuple(files))
+        return [rel for rel, _digest, _stamp in files]
 
     def remember_search(self, key: str, stage: Path) -> None:
-        """Note the bundle files now in the staging folder; their stamps are taken once they are published."""
-        self.search_key = key
-        self.search_files = {p.relative_to(stage).as_posix(): None for folder in BUNDLE_FOLDERS
-                             if (stage / folder).is_dir() for p in sorted((stage / folder).rglob("*")) if p.is_file()}
+        """Note the bundle files just built in the staging folder, by content; their stamps are taken once published."""
+        files = [p for folder in BUNDLE_FOLDERS if (stage / folder).is_dir()
+                 for p in (stage / folder).rglob("*") if p.is_file()]
+        self.search = SearchFiles(key, tuple(sorted((p.relative_to(stage).as_posix(), file_sha256(p), NO_STAMP)
+                                                    for p in files)))
 
-    def save(self, config: SiteConfig, outcomes: Iterable[RecordOutcome]) -> None:
-        """Remember what every good record wrote, with the stamps of the published files."""
-        output = config.output_dir
-        self.search_files = {rel: output_stamp(output / rel) for rel in self.search_files}
-        self.entries = {}
+    # -- the end of a build --
+
+    def save(self, outcomes: Iterable[RecordOutcome], inputs: str, diagnostics: tuple[Diagnostic, ...],
+             result: tuple[int, int, int, bool]) -> None:
+        """Note what every good record wrote, with the stamps of the published files, and what this build read.
+
+        Called once the output is published, under the build lock. A cache that cannot be
+        written is said so and left as it was: its rows still match the files they name.
+        """
+        now = time.time_ns()
+        output = self.config.output_dir
+        changed: list[CacheEntry] = []
+        keep: set[str] = set()
         for outcome in outcomes:
-            if outcome.record is None or outcome.diagnostics and any(d.level == "error" for d in outcome.diagnostics):
+            if outcome.rel_path in self._unchanged:
+                keep.add(outcome.rel_path)
                 continue
-            stamps = {rel: output_stamp(output / rel) for rel in outcome.outputs}
-            if all(stamps.values()):
-                self.entries[outcome.rel_path] = CacheEntry(outcome, stamps)  # type: ignore[arg-type]
-        body = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-        target = cache_path(config)
-        temp = target.with_name(target.name + ".tmp")
-        temp.write_bytes(FORMAT + hashlib.sha256(body).digest() + body)
-        os.replace(temp, target)  # a reader never sees half a cache
+            restamped = self._restamped.get(outcome.rel_path)
+            entry = _settled(restamped, now) if restamped else _published_entry(outcome, output, now)
+            if entry is not None:
+                changed.append(entry)
+        # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
+        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards)
+                for entry in changed)
+        written = {entry.outcome.rel_path for entry in changed}
+        search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
+                                                   for rel, digest, _stamp in self.search.files))
+        meta = {"env": self.env, "search": search_json(search),
+                "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result))}
+        # The pickle file that sitegen wrote beside the cache before it was SQLite: nothing reads it.
+        with suppress(OSError):
+            self.path.with_name(f".{output.name}.state").unlink(missing_ok=True)
+        try:
+            if self.rewrite:
+                write_new(self.path, meta, rows)
+            else:
+                update(self.path, meta, rows, keep | written)
+        except (OSError, sqlite3.Error, UnicodeError) as error:
+            print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
+                  "the next build renders more records again", file=sys.stderr)
+
+
+def _lstamp(path: Path) -> Stamp:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return NO_STAMP
+    return stamp_of(st) if stat.S_ISREG(st.st_mode) else NO_STAMP
+
+
+def _settled(entry: CacheEntry, now_ns: int) -> CacheEntry:
+    """The entry with the stamps of its inputs dropped where they are too recent to be trusted next time."""
+    outcome, artifact = entry.outcome, entry.outcome.artifact
+    if artifact is not None:
+        artifact = dataclasses.replace(artifact, stamp=settled(artifact.stamp, now_ns))
+    return CacheEntry(dataclasses.replace(outcome, fingerprint=settled(outcome.fingerprint, now_ns), artifact=artifact),
+                      entry.output_stamps)
+
+
+def _published_entry(outcome: RecordOutcome, output: Path, now_ns: int) -> CacheEntry | None:
+    """A freshly rendered record's row, or None when it must not be kept (errors, a missing file, no artifact digest)."""
+    record = outcome.record
+    if record is None or any(d.level == "error" for d in outcome.diagnostics) or not outcome.outputs \
+            or len(outcome.output_digests) != len(outcome.outputs):
+        return None
+    named = record.fields["gate"].get("artifact") or {}
+    if ("path" in named) != (outcome.artifact is not None):
+        return None  # the artifact changed or vanished while the record was rendered
+    stamps = tuple(_lstamp(output / rel) for rel in outcome.outputs)
+    if NO_STAMP in stamps:
+        return None
+    return _settled(CacheEntry(outcome, stamps), now_ns)
 
 
 # -- the whole site at once: a build with nothing to do ----------------------------------------
 
-def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
+def _stamps(folder: Path) -> dict[str, Stamp]:
     """(size, mtime_ns, inode) of every file under folder, by relative path."""
-    out: dict[str, tuple[int, int, int]] = {}
+    out: dict[str, Stamp] = {}
     if not folder.is_dir():
         return out
     base = len(str(folder)) + 1
     for dirpath, _dirnames, filenames in os.walk(folder):
         for name in filenames:
             path = os.path.join(dirpath, name)
-            st = os.lstat(path)
-            out[path[base:]] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            out[path[base:]] = stamp_of(os.lstat(path))
     return out
 
 
-def inputs_fingerprint(config: SiteConfig, env: str) -> str:
-    """Everything a build reads: the environment key and the stamps of every content and asset file."""
-    digest = hashlib.sha256(env.encode())
-    for folder in (config.content_dir, config.assets_dir):
-        digest.update(repr(sorted(_stamps(folder).items())).encode())
+def _output_digest(folder: Path) -> str:
+    """One digest of every published file's path and stamp: equal digests, untouched output."""
+    digest = hashlib.sha256()
+    for path, (size, mtime, inode) in sorted(_stamps(folder).items()):
+        digest.update(f"{path}\0{size} {mtime} {inode}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def state_path(config: SiteConfig) -> Path:
-    return config.output_dir.parent / f".{config.output_dir.name}.state"
+def inputs_fingerprint(config: SiteConfig, env: str) -> str:
+    """Everything a build reads: the environment key and the stamps of every content and asset file.
 
-
-def up_to_date(config: SiteConfig, fingerprint: str) -> tuple | None:
-    """The previous build's diagnostics when its inputs and its published output are exactly as they were."""
-    try:
-        data = pickle.loads(state_path(config).read_bytes())
-        if data["format"] != FORMAT or data["inputs"] != fingerprint:
-            return None
-        if _stamps(config.output_dir) != data["output"]:
-            return None  # the output was changed or replaced since
-        return data["diagnostics"], data["result"]
-    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError, ImportError, ValueError):
-        return None
-
-
-def remember_state(config: SiteConfig, fingerprint: str, diagnostics: tuple, result: object) -> None:
-    """Note what this build read and what it published, for the next build's up_to_date."""
-    data = {"format": FORMAT, "inputs": fingerprint, "output": _stamps(config.output_dir),
-            "diagnostics": diagnostics, "result": result}
-    target = state_path(config)
-    temp = target.with_name(target.name + ".tmp")
-    temp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(temp, target)
+    "" when a file changed too recently for its stamp to be trusted (digest.RACY_NS): then
+    the next build cannot be one with nothing to do, and checks each record by content.
+    """
+    now = time.time_ns()
+    digest = hashlib.sha256(env.encode())
+    for folder in (config.content_dir, config.assets_dir):
+        stamps = _stamps(folder)
+        if any(settled(stamp, now) == NO_STAMP for stamp in stamps.values()):
+            return ""
+        digest.update(repr(sorted(stamps.items())).encode())
+    return digest.hexdigest()

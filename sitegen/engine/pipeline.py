@@ -25,8 +25,8 @@ from ..site.feeds import feed_files
 from ..site.harvest import harvest_files
 from ..site.redirects import redirect_pages
 from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
-from .cache import BuildCache, environment_key, inputs_fingerprint, remember_state, up_to_date
-from .workers import RenderJob, default_jobs, fingerprint, process_records
+from .cache import BuildCache, environment_key, inputs_fingerprint
+from .workers import RenderJob, default_jobs, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
@@ -96,11 +96,11 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     site = site_info(config, pages, source_date(), search_index=search)
     env = environment_key(config, site, search)
     inputs = inputs_fingerprint(config, env)
-    previous = up_to_date(config, inputs) if use_cache and not need_outcomes else None
+    # Without the cache every record renders afresh; the cache is written anew either way.
+    cache = BuildCache(config, env, read=use_cache)
+    previous = cache.up_to_date(inputs) if use_cache and not need_outcomes else None
     if previous is not None:
         return _nothing_to_do(config, previous, strict, started)
-    # Without the cache every record renders afresh; the cache is written anew either way.
-    cache = BuildCache.load(config, env) if use_cache else BuildCache(env)
     with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
         outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
         result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases)
@@ -116,8 +116,8 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
         if search:
             index_search(stage, outcomes, config, cache, jobs, progress)
         publish(stage, config.output_dir)
-    cache.save(config, outcomes)
-    remember_state(config, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
+        # Still under the build lock: no second build reads the cache while it is brought up to date.
+        cache.save(outcomes, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
     elapsed = time.perf_counter() - started
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
@@ -126,7 +126,8 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
                        outcomes=tuple(outcomes))
 
 
-def _nothing_to_do(config: SiteConfig, previous: tuple, strict: bool, started: float) -> BuildResult:
+def _nothing_to_do(config: SiteConfig, previous: tuple[tuple[Diagnostic, ...], tuple[int, int, int, bool]],
+                   strict: bool, started: float) -> BuildResult:
     """The inputs and the published output are as the last build left them: say so, and what it found."""
     diagnostics, (records, html_pages, written, search) = previous
     report(diagnostics)
@@ -145,14 +146,7 @@ def _nothing_to_do(config: SiteConfig, previous: tuple, strict: bool, started: f
 def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,
                    jobs: int, progress: "Progress") -> list[RecordOutcome]:
     """Every record's outcome: unchanged ones linked from the previous output, the rest rendered by workers."""
-    reused: dict[str, RecordOutcome] = {}
-    for source in sources:
-        try:
-            outcome = cache.reusable(source.rel, fingerprint(source.path), config)
-        except OSError:
-            outcome = None
-        if outcome is not None:
-            reused[source.rel] = outcome
+    reused = cache.reusable(sources)
     link_previous(stage, config.output_dir, (path for o in reused.values() for path in o.outputs))
     fresh = [s for s in sources if s.rel not in reused]
     outcomes = dict(reused)
@@ -194,14 +188,14 @@ def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteCon
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
     entries = search_entries(outcomes)
     key = search_key(entries, config)
-    previous = cache.reusable_search(key, config)
+    previous = cache.reusable_search(key)
     if previous is not None:
         link_previous(stage, config.output_dir, previous)
         progress.say("search index unchanged: taken from the previous build")
     else:
         progress.say(f"indexing {len(entries)} record(s) with Pagefind")
         build_search_index(stage, entries, config, jobs=jobs or default_jobs())
-    cache.remember_search(key, stage)
+        cache.remember_search(key, stage)  # a reused bundle is remembered as it was
 
 
 def search_entries(outcomes: Sequence[RecordOutcome]) -> list[str]:

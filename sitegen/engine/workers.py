@@ -11,6 +11,7 @@ the checks across records run afterwards in the main process.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from typing import Iterator, Sequence
 
 from ..config import SiteConfig
 from ..formats.schema import position_of
-from ..model import Diagnostic, RecordOutcome
+from ..model import ArtifactRead, Diagnostic, RecordOutcome
 from ..records.load import SourceFile, load_record
 from ..records.validate import validate_record
+from .digest import file_stamp, stamped_digest
 
 # Below this many records a pool costs more than it saves.
 _PARALLEL_FROM = 64
@@ -36,47 +38,42 @@ class RenderJob:
     stage: Path
 
 
-def fingerprint(path: Path) -> tuple[int, int, int]:
-    """(size, mtime_ns, inode): changes whenever the file's bytes are replaced or edited."""
-    st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _artifact_fingerprint(record_fields: dict, config: SiteConfig) -> tuple:
+def _artifact_read(record_fields: dict, config: SiteConfig) -> ArtifactRead | None:
+    """The artifact validation has just read (and found inside the content folder), with its sha256."""
     artifact = record_fields.get("gate", {}).get("artifact") or {}
     if "path" not in artifact:
-        return ()
-    path = config.content_dir.joinpath(*artifact["path"].split("/"))
+        return None
     try:
-        st = os.stat(path)
+        stamp, sha256 = stamped_digest(config.content_dir.joinpath(*artifact["path"].split("/")))
     except OSError:
-        return (artifact["path"], -1, -1)
-    return (artifact["path"], st.st_size, st.st_mtime_ns)
+        return None  # gone since validation read it: the cache will not keep this record
+    if artifact.get("sha256") and artifact["sha256"] != sha256:
+        return None  # changed since validation compared it: the same
+    return ArtifactRead(artifact["path"], sha256, stamp)
 
 
 def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -> RecordOutcome:
     """Load and validate one record; with a job, also render it and write its pages."""
-    try:
-        stamp = fingerprint(source.path)
-    except OSError:
-        stamp = (-1, -1, -1)
+    stamp = file_stamp(source.path)  # before reading, so that an edit while reading shows as a change next time
     raw = load_record(source, config.limits)
     if isinstance(raw, Diagnostic):
         return RecordOutcome(source.rel, stamp, (raw,), None)
     record, problems = validate_record(raw, config)
     id_pos = position_of(raw.positions, ("id",)) if ("id",) in raw.positions else None
-    artifact = _artifact_fingerprint(record.fields, config) if record is not None else ()
     if record is None or job is None:
-        return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos, artifact_fingerprint=artifact)
+        return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos)
     from .outputs import record_outputs  # rendering is only imported where it is used
     from .write import write_pages
 
+    artifact = _artifact_read(record.fields, config)  # for the cache; a check keeps none
     pages, search, cards = record_outputs(record, config, job.site)
     write_pages(job.stage, pages)
     # The body is rendered and written; the site-wide pages never read it, so it does not travel back or into the cache.
     record = dataclasses.replace(record, body_md="")
+    # The digests let the next build check the published files by content, wherever they came from.
     return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos,
-                         tuple(p.out_path.as_posix() for p in pages), search, cards, artifact)
+                         tuple(p.out_path.as_posix() for p in pages), search, cards, artifact,
+                         tuple(hashlib.sha256(p.content).hexdigest() for p in pages))
 
 
 # Worker processes receive the configuration once, when they start, not with every chunk.

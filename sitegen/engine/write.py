@@ -68,10 +68,17 @@ def collect_assets(config: SiteConfig) -> list[StaticFile]:
     return out
 
 
+def plain_relative(text: str) -> bool:
+    """Whether text is a plain relative path, one that stays inside the folder it is joined to: written once
+    (no '.', '..', empty or trailing parts), forward slashes only, no NUL."""
+    # String tests rather than PurePosixPath: the build cache asks this of every output of every record.
+    return (bool(text) and "\\" not in text and "\x00" not in text
+            and all(part not in ("", ".", "..") for part in text.split("/")))
+
+
 def _safe_relative(out_path: PurePosixPath, source: str) -> PurePosixPath:
     text = str(out_path)
-    if (out_path.is_absolute() or "\\" in text or "\x00" in text or not out_path.parts
-            or any(part in ("", ".", "..") for part in out_path.parts)):
+    if not plain_relative(text):
         raise BuildError(f"{source} would be written to {text!r}, which is outside the output folder")
     return out_path
 
@@ -193,7 +200,9 @@ def link_previous(stage: Path, previous: Path, paths: Iterable[str]) -> int:
         if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
             made.add(dest.parent)
-        os.link(previous.joinpath(*out_path.parts), dest)
+        # Never through a symbolic link: the caller (the build cache) has checked that each path is a
+        # regular file of the previous output, reached through its own folders only.
+        os.link(previous.joinpath(*out_path.parts), dest, follow_symlinks=False)
         count += 1
     return count
 

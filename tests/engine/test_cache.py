@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,50 +11,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import CACHE_LINE, assert_same_as_clean, basic_site, build_cli as build, edit, reused, tree
 
-BASIC = Path(__file__).parent.parent / "sites" / "basic"
 RECORD = "content/records/pending-lexicon-study.md"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(BASIC, site)
-    for folder in ("layouts", "assets"):
-        shutil.copytree(ROOT / folder, site / folder)
-    return site
-
-
-def build(site: Path, out: Path, *extra: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out), *extra],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return done.stderr
-
-
-def assert_same_as_clean(site: Path, out: Path, tmp_path: Path) -> None:
-    clean = tmp_path / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    build(site, clean, "--no-cache")
-    assert tree(out) == tree(clean)
-
-
-def reused(log: str) -> int:
-    for line in log.splitlines():
-        if line.endswith("unchanged record(s) taken from the previous build"):
-            return int(line.split()[0])
-    return 0
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return basic_site(tmp_path / "site")
 
 
 def test_an_edited_record_is_the_only_one_rendered_again(site, tmp_path):
@@ -110,19 +75,64 @@ def test_added_and_deleted_records_match_a_clean_build(site, tmp_path):
     assert_same_as_clean(site, out, tmp_path)
 
 
-def test_a_corrupt_cache_is_ignored_and_rebuilt(site, tmp_path):
+def test_a_damaged_row_is_found_by_its_checksum_and_the_cache_ignored(site, tmp_path):
     out = tmp_path / "out"
     build(site, out)
     edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
     cache = tmp_path / ".out.cache"
     data = bytearray(cache.read_bytes())
-    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    data[data.index(b'<li class="card"') + 40] ^= 0x01  # one bit of a card's HTML: another page, still text
     cache.write_bytes(bytes(data))
     log = build(site, out)
+    (reason,) = [m.group(2) for m in CACHE_LINE.finditer(log)]
+    assert re.fullmatch(r"the entry for content/records/[a-z-]+\.md is damaged \(its checksum does not match\)", reason)
     assert reused(log) == 0
     assert_same_as_clean(site, out, tmp_path)
-    cache.write_bytes(b"not a cache at all")
+    log = build(site, out)  # the cache was written anew
+    assert reused(log) == 4 and not CACHE_LINE.search(log)
+
+
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.9])
+def test_a_flipped_byte_anywhere_costs_time_never_correctness(site, tmp_path, where):
+    out = tmp_path / "out"
     build(site, out)
+    edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
+    cache = tmp_path / ".out.cache"
+    data = bytearray(cache.read_bytes())
+    data[int(len(data) * where)] ^= 0xFF
+    cache.write_bytes(bytes(data))
+    log = build(site, out)
+    assert len(CACHE_LINE.findall(log)) <= 1  # none when the byte was in unused space of a page
+    assert_same_as_clean(site, out, tmp_path)
+
+
+def test_a_touched_record_is_reused_by_its_content(site, tmp_path):
+    out = tmp_path / "out"
+    build(site, out)
+    for record in (site / "content" / "records").glob("*.md"):
+        record.write_bytes(record.read_bytes())  # same bytes, a new modification time
+        os.utime(record, ns=(1_000_000_000, 1_000_000_000))
+    log = build(site, out)
+    assert reused(log) == 4
+    assert "search index unchanged: taken from the previous build" in log
+    assert_same_as_clean(site, out, tmp_path)
+
+
+def test_a_record_edited_just_after_its_build_is_hashed_not_trusted_by_its_stamp(site, tmp_path):
+    """A stamp noted within two seconds of an edit may hide a second edit in the same clock tick."""
+    out = tmp_path / "out"
+    record = site / RECORD
+    record.write_bytes(record.read_bytes())  # modified now: its stamp is too recent to be noted
+    build(site, out)
+    before = os.stat(record)
+    with open(record, "r+b") as handle:  # the same size, the same inode, then the old modification time back
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace(b"Bilingual Lexicons as Anchors", b"Bilingual Lexicons as Anchorz", 1))
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(record).st_ino == before.st_ino and os.stat(record).st_mtime_ns == before.st_mtime_ns
+    log = build(site, out)
+    assert reused(log) == 3
     assert_same_as_clean(site, out, tmp_path)
 
 

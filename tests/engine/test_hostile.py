@@ -222,8 +222,8 @@ def test_disk_full_midway_leaves_the_previous_output(make_site, tmp_path):
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and "sitegen:" in done.stderr
     assert _tree(out) == before
-    # Only the output, its cache, state and build lock remain: no half-written temporary folder.
-    assert sorted(p.name for p in out.parent.iterdir()) == [".public.cache", ".public.lock", ".public.state", "public"]
+    # Only the output, its cache and build lock remain: no half-written temporary folder.
+    assert sorted(p.name for p in out.parent.iterdir()) == [".public.cache", ".public.lock", "public"]
 
 
 def test_read_only_output_parent_leaves_the_previous_output(make_site, tmp_path):

@@ -1,0 +1,146 @@
+"""The build cache's file: one SQLite database of checksummed JSON rows, checked before anything in it is read.
+
+SQLite reads the file; json.loads reads every value (stored.py checks it).
+Nothing else of it is trusted: the application id and schema version in its
+header must be ours, its schema exactly the two tables below (a view or
+trigger would run SQL of someone else's choosing), and each row's text must
+match the sha256 stored beside it, since SQLite keeps no checksums of its
+own and a flipped byte inside a text would otherwise go unseen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from contextlib import closing, suppress
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .stored import Unusable, dumps, loads
+
+# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more.
+SCHEMA_VERSION = 5
+APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, search TEXT NOT NULL, index_card TEXT NOT NULL,"
+    " browse_card TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
+)
+META_KEYS = ("env", "search", "state")
+# No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
+_MAX_ROW = 64 << 20
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode; mode=rw never creates a file that is not there."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode={'rwc' if create else 'rw'}", uri=True, timeout=30,
+                           isolation_level=None)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_ROW)
+    conn.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from a schema we did not write
+    return conn
+
+
+@cache
+def _expected_schema() -> tuple[tuple, ...]:
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        return tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"))
+
+
+def check_header(conn: sqlite3.Connection) -> None:
+    """Ours, this version, and exactly our tables: no view, trigger or index of anyone else's."""
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise Unusable("it is not a sitegen build cache")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        raise Unusable(f"it was written in cache format {version}; this sitegen reads format {SCHEMA_VERSION}")
+    if tuple(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")) != _expected_schema():
+        raise Unusable("its tables are not the ones sitegen writes")
+
+
+def checksum(texts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)  # lengths first: no two rows' texts hash alike
+    return digest.hexdigest()
+
+
+def checked(sha256: object, what: str, text: object, *plain: object) -> object:
+    """A row's JSON, parsed, once its texts (the JSON, then any plain ones) match the sha256 stored beside them."""
+    texts = (text, *plain)
+    if not all(isinstance(t, str) for t in texts) or checksum(texts) != sha256:  # type: ignore[arg-type]
+        raise Unusable(f"{what} is damaged (its checksum does not match)")
+    return loads(text, what)
+
+
+def row(key: str, value: object, *plain: str) -> tuple[str, ...]:
+    """A row as stored: its key, its JSON, any plain texts, and the sha256 of them all."""
+    text = dumps(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which SQLite's UTF-8 text cannot hold: escape it
+        text = dumps(value, ascii_only=True)
+    return (key, text, *plain, checksum((text, *plain)))
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
+    """The meta rows, each checked against its checksum and parsed; every one of META_KEYS, and no other."""
+    meta: dict[str, object] = {}
+    for key, text, sha256 in conn.execute("SELECT key, value, sha256 FROM meta"):
+        if key not in META_KEYS:
+            raise Unusable(f"it holds an unknown entry {key!r}")
+        meta[key] = checked(sha256, f"the entry {key!r}", text)
+    if set(meta) != set(META_KEYS):
+        raise Unusable("entries are missing")
+    return meta
+
+
+def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, object, tuple[object, object]]]:
+    """Every record row as (path, its JSON parsed, its search entry, its two cards), each checked against its checksum."""
+    for rel, text, search, index_card, browse_card, sha256 in conn.execute(
+            "SELECT path, entry, search, index_card, browse_card, sha256 FROM records"):
+        yield rel, checked(sha256, f"the entry for {rel}", text, search, index_card, browse_card), search, \
+            (index_card, browse_card)
+
+
+def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]]) -> None:
+    """A whole new cache file, swapped in at once: a reader never sees half of one."""
+    temp = path.with_name(path.name + ".tmp")
+    for leftover in (temp, temp.with_name(temp.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    with closing(connect(temp, create=True)) as conn:
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+    # A journal left by a build killed while updating the old file must not be replayed into the new one.
+    for suffix in ("-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(temp, path)
+
+
+def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]], keep: set[str]) -> None:
+    """Change only the rows that changed, in one transaction: the work of a one-record build stays one record's.
+
+    keep: the rows this build still uses, unchanged or among rows.
+    """
+    with closing(connect(path)) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records") if rel not in keep]
+            conn.executemany("DELETE FROM records WHERE path = ?", stale)
+            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
+            conn.execute("COMMIT")
+        except BaseException:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
