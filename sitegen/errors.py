@@ -50,9 +50,18 @@ class BuildError(SitegenError):
         return (type(self), (str(self), self.diagnostics))
 
 
+def printable_path(path: str) -> str:
+    """A path as one line of plain text: a file name may hold a line break or a terminal escape, which
+    would split the report's one-problem-per-line form or reach the maintainer's terminal; those are
+    written as Python writes them (\\n, \\x1b)."""
+    if path.isprintable():
+        return path
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+
+
 def format_text(d: Diagnostic) -> str:
     """path:line:col: level: message [rule], then the hint indented on its own line."""
-    line = f"{d.pos.path}:{d.pos.line}:{d.pos.col}: {d.level}: {d.message} [{d.rule}]"
+    line = f"{printable_path(d.pos.path)}:{d.pos.line}:{d.pos.col}: {d.level}: {d.message} [{d.rule}]"
     if d.hint:
         line += f"\n    hint: {d.hint}"
     return line

@@ -245,7 +245,7 @@ def record_file(config: SiteConfig, given: str, cwd: Path | None = None) -> Path
     records = config.records_dir.resolve()
     if "/" not in given and os.sep not in given:
         slug = given[:-3] if given.endswith(".md") else given
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             raise UsageError(f"'{given}' is not a record: give its slug (my-record), its file name (my-record.md) "
                              f"or the path to its file ({config.rel(config.records_dir)}/my-record.md)")
         return records / f"{slug}.md"
@@ -256,7 +256,7 @@ def record_file(config: SiteConfig, given: str, cwd: Path | None = None) -> Path
     if target.parent != records:
         raise UsageError(f"{given} is not in the records folder {config.rel(config.records_dir)}/: "
                          "sitegen correct works on the record files there")
-    if target.suffix != ".md" or not SLUG.match(target.stem):
+    if target.suffix != ".md" or not SLUG.fullmatch(target.stem):
         raise UsageError(f"{given} is not a record file: records are named <slug>.md, with a slug of a-z, 0-9 and hyphens")
     return target
 

@@ -86,7 +86,7 @@ def check_site_folder(config: SiteConfig) -> None:
 
 def check_slug(slug: str) -> None:
     """Refuse a slug the loader would refuse, with the fix."""
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise UsageError(f"'{slug}' is not a valid slug: use lower-case letters a-z, digits and single hyphens, "
                          "e.g. cross-lingual-ner-transfer (the file becomes content/records/<slug>.md)")
     if len(slug) > MAX_SLUG:

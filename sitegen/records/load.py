@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Limits, SiteConfig
+from ..errors import printable_path
 from ..formats.safeyaml import YamlProblem, load_yaml
 from ..model import Diagnostic, RawRecord, SourcePos
 
@@ -74,10 +75,10 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
             problems.append(Diagnostic(SourcePos(rel, 1, 1), "error", "this is not a regular file",
                                        "not-a-record" if noun == "record" else "not-a-page"))
             continue
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             problems.append(Diagnostic(
                 SourcePos(rel, 1, 1), "error",
-                f"the file name '{entry.name}' is not a valid slug", "slug",
+                f"the file name '{printable_path(entry.name)}' is not a valid slug", "slug",
                 "use lower-case letters a-z, digits and single hyphens, e.g. cross-lingual-ner-transfer.md",
             ))
             continue

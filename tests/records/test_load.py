@@ -174,6 +174,9 @@ def test_bad_file_does_not_stop_the_others(make_site):
     ("Upper.md", "content/records/Upper.md:1:1: error: the file name 'Upper.md' is not a valid slug [slug]"),
     ("with space.md", "content/records/with space.md:1:1: error: the file name 'with space.md' is not a valid slug [slug]"),
     ("double--dash.md", "content/records/double--dash.md:1:1: error: the file name 'double--dash.md' is not a valid slug [slug]"),
+    # A regular expression's $ also matches before a final line break: the name must be all slug; and
+    # the report keeps one problem per line, with the break written as \n.
+    ("rec\n.md", "content/records/rec\\n.md:1:1: error: the file name 'rec\\n.md' is not a valid slug [slug]"),
     ("notes.txt", "content/records/notes.txt:1:1: warning: this file is not a record (records end in .md) and is ignored [not-a-record]"),
 ])
 def test_file_names_follow_slug_rules(make_site, name, expected):
