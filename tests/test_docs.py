@@ -71,6 +71,11 @@ def _rule_values(expr: ast.expr, passed_on: set[str]) -> set[str] | None:
     return None
 
 
+# Modules that rebuild diagnostics read back from the build cache: each repeats one the code made,
+# and this test read, where it was first reported.
+RESTORED = {"sitegen/engine/stored.py"}
+
+
 def emitted_rules() -> tuple[dict[str, list[str]], list[str]]:
     """(rule -> where the code reports it, the calls whose rule cannot be read from the source)."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}
@@ -78,6 +83,8 @@ def emitted_rules() -> tuple[dict[str, list[str]], list[str]]:
     rules: dict[str, list[str]] = {}
     unreadable: list[str] = []
     for path, tree in trees.items():
+        if path.relative_to(ROOT).as_posix() in RESTORED:
+            continue
         scopes: list[tuple[ast.AST, set[str]]] = []
         for func in ast.walk(tree):
             if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):

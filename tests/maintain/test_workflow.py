@@ -655,7 +655,8 @@ def test_pre_commit_hook_reports_the_staged_files_and_duplicates_of_their_ids(ma
     # new.md comes first by name, so the duplicate is reported at old.md; broken.md's error is not this commit's.
     assert done.returncode == 1
     assert done.stdout == ("content/records/old.md:3:5: error: the id SRCH:0000AAAA is already used by content/records/new.md "
-                           "[duplicate-id]\n    hint: ids are unique and never reused; `sitegen new` mints a fresh one\n")
+                           "[duplicate-id]\n    hint: ids are unique and never change: give the record that is not published yet an id of its "
+                           "own (sitegen new mints one); sitegen check --base origin/main tells which one is new\n")
 
 
 def test_committed_schemas_match_the_contracts():

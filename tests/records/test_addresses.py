@@ -50,7 +50,7 @@ def test_rename_without_keeping_the_old_slug_fails_at_the_new_file(repo, capsys)
         f"{MOVED}:1:1: error: SRCH:0000AAAA was renamed from rec.md, so its published address records/rec.html would "
         f"stop working; {STAY} [address-missing]\n{KEEP_HINT}"]
     assert main(["check", "--root", str(repo), "--base", "main"]) == 1
-    assert "[address-missing]" in capsys.readouterr().err
+    assert "[address-missing]" in capsys.readouterr().out
 
 
 def test_rename_that_keeps_the_old_slug_passes(repo, capsys):
@@ -197,7 +197,7 @@ def test_hostile_alias_writes_nothing_anywhere(make_site, tmp_path, capsys):
     assert not build(load_config(site, output_dir=tmp_path / "out"), search=False).ok
     assert not (tmp_path / "out").exists()
     assert not list(tmp_path.rglob("escape*"))
-    assert "[alias-slug]" in capsys.readouterr().err
+    assert "[alias-slug]" in capsys.readouterr().out
 
 
 def test_alias_that_is_a_record_slug_is_refused(make_site):
@@ -256,7 +256,7 @@ def test_build_refuses_an_alias_that_collides_with_a_record(make_site, tmp_path,
     site = aliases_site(make_site, "aliases:\n  other: SRCH:0000AAAA\n")
     assert not build(load_config(site, output_dir=tmp_path / "out"), search=False).ok
     assert "content/aliases.yaml:2:3: error: the alias 'other' is the slug of content/records/other.md" in (
-        capsys.readouterr().err)
+        capsys.readouterr().out)
     assert not (tmp_path / "out").exists()
 
 

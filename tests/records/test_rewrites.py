@@ -61,7 +61,7 @@ def test_changed_fields_without_a_correction_are_errors_at_each_field(repo, caps
         f"{F}:{at(REWRITTEN, 'flagship-candidate')}: error: 'tier.tier' changed from 'watchlist' to 'flagship-candidate', "
         f"{RULE}\n{hint}"]
     assert main(["check", "--root", str(repo), "--base", "main"]) == 1
-    err = capsys.readouterr().err
+    err = capsys.readouterr().out  # the report is on stdout
     assert f"{F}:{at(REWRITTEN, '8.4')}: error: 'review_score' changed from 7.5 to 8.4, {RULE}\n{hint}\n" in err
 
 
@@ -241,7 +241,7 @@ def test_duplicate_id_blames_the_file_that_is_new_since_the_base(make_site, caps
     site = publish(make_site({"content/records/zeta.md": VALID_RECORD}, with_layouts=False))
     write(site, record_with("title: A valid record", "title: A copy"), "content/records/alpha.md")
     assert main(["check", "--root", str(site), "--base", "main"]) == 1
-    err = capsys.readouterr().err
+    err = capsys.readouterr().out  # the report is on stdout
     assert ("content/records/alpha.md:3:5: error: the id SRCH:0000AAAA is already used by the published record "
             "content/records/zeta.md [duplicate-id]\n"
             "    hint: this record is new since main: give it an id of its own (sitegen new mints one); "
