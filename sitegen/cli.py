@@ -127,10 +127,11 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
     correct.add_argument("--date", metavar="YYYY-MM-DD", help="the correction's date, at most tomorrow (default: today)")
 
     diff = sub.add_parser("diff", help="summarise what changed since a git revision: records added, corrected, "
-                                       "retracted, badge transitions",
+                                       "retracted, renamed, badge transitions, and every problem check --base finds",
                           description="Compare the working tree's records with git revision REF and print what a reviewer "
-                                      "needs to know: records added, corrected, retracted or withdrawn, and every badge "
-                                      "transition (level, gate, tier, corrections).")
+                                      "needs to know: records added, corrected, retracted, withdrawn or renamed, every badge "
+                                      "transition (level, gate, tier, corrections), and every problem `sitegen check "
+                                      "--base REF` reports (it says \"none\" only when there is nothing to report).")
     _site_options(diff)
     diff.add_argument("--base", required=True, metavar="REF", help="the git revision to compare with, e.g. origin/main")
     diff.add_argument("--format", choices=("text", "markdown"), default="text",

@@ -30,6 +30,7 @@ from ..formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from ..formats.schema import known_versions, load_schema, parse_date, validate_against
 from ..formats.yamltext import block_scalar, flow_list, scalar
 from ..model import Diagnostic, RawRecord, SourcePos
+from ..records.addresses import load_aliases
 from ..records.load import SLUG, SourceFile, load_record, split_front_matter
 from ..records.validate import derived_correction_status, validate_record
 
@@ -261,12 +262,26 @@ def record_file(config: SiteConfig, given: str, cwd: Path | None = None) -> Path
     return target
 
 
+def _refuse_retired(config: SiteConfig, slug: str) -> None:
+    """A renamed record's old slug (content/aliases.yaml): say where the record is now."""
+    alias = next((a for a in load_aliases(config)[0] if a.slug == slug), None)
+    if alias is None:
+        return
+    pattern = re.compile(rf"^id:\s*['\"]?{re.escape(alias.id)}['\"]?\s*$", re.M)
+    now = next((p for p in sorted(config.records_dir.glob("*.md"))
+                if pattern.search(p.read_text(encoding="utf-8", errors="replace"))), None)
+    where = f"; the record is now {config.rel(now)}: sitegen correct {now.stem} ..." if now else ""
+    raise UsageError(f"{slug} is the old address of {alias.id} ({alias.pos.path}:{alias.pos.line}), kept as a redirect"
+                     f"{where}")
+
+
 def correct_record(config: SiteConfig, record: str, correction: Correction, cwd: Path | None = None) -> Corrected:
     """Append one correction entry to a record (given by slug, file name or path) and update its status."""
     path = record_file(config, record, cwd)
     slug = path.stem
     rel = config.rel(config.records_dir / path.name)
     if not path.is_file():
+        _refuse_retired(config, slug)
         known = sorted(p.stem for p in config.records_dir.glob("*.md")) if config.records_dir.is_dir() else []
         close = difflib.get_close_matches(slug, known, n=1)
         raise UsageError(f"there is no record {rel}" + (f"; did you mean '{close[0]}'?" if close else ""))

@@ -266,3 +266,11 @@ def test_new_refuses_a_retired_slug(make_site, capsys):
     assert ("sitegen: error: records/rec.html is a retired address of SRCH:0000AAAA (content/aliases.yaml:2); "
             "an old address never carries another record: choose another slug") in capsys.readouterr().err
     assert not (site / REC).exists()
+
+
+def test_correct_given_an_old_address_says_where_the_record_is_now(make_site, capsys):
+    site = aliases_site(make_site, "aliases:\n  rec: SRCH:0000AAAA\n")
+    assert main(["correct", "rec", "--root", str(site), "--kind", "correction", "--summary", "Fixed."]) == 2
+    assert capsys.readouterr().err == (
+        "sitegen: error: rec is the old address of SRCH:0000AAAA (content/aliases.yaml:2), kept as a redirect; "
+        f"the record is now {MOVED}: sitegen correct moved ...\n")
