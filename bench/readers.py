@@ -75,7 +75,8 @@ class _Counting(_QuietHandler):
 
 def wait_shown(page, before: str | None) -> None:
     page.wait_for_function("before => { const f = document.getElementById('finder');"
-                           " return f.dataset.shown !== before && !f.hasAttribute('aria-busy'); }", arg=before)
+                           " return f.dataset.shown !== before && !f.hasAttribute('aria-busy'); }", arg=before,
+                           timeout=180_000)  # a miss is measured, not cut off
 
 
 def measure(base: str, out: Path, word: str) -> dict:
