@@ -7,10 +7,12 @@ row after the other so that every tool sees the same machine state: sitegen
 cold build, rebuild with nothing changed, rebuild after one record changed
 (checked byte for byte against a clean build), sitegen check, the Pagefind
 CLI over sitegen's pages, the whole sitegen build with its search index,
-Hugo, the Pagefind CLI over Hugo's pages, Pelican. Every command runs as its
-own process tree; wall time, CPU time and peak memory are measured per run.
-Prints a table of medians, min-max, peak memory and ratios to Hugo and
-Pelican, labelled with the machine and the date, and writes it as JSON to
+Hugo (pages only), Hugo with sitegen's per-record files (manifest JSON,
+BibTeX, RIS, CSL-JSON, SVG badge), the Pagefind CLI over Hugo's pages,
+Pelican. Every command runs as its own process tree; wall time, CPU time and
+peak memory are measured per run. Prints a table of medians, min-max, peak
+memory and ratios to both Hugo rows and to Pelican, labelled with the machine
+and the date, and writes it as JSON to
 bench/out/results-N.json. A command that fails is reported with its exit code
 and the end of its error output; the other rows go on. See bench/README.md.
 """
@@ -266,6 +268,47 @@ def compare_trees(left: Path, right: Path) -> str:
     return f"{count} file(s) differ: " + "; ".join(problems) if count else ""
 
 
+# The Hugo peer (bench/hugo/). hugo.toml renders the pages; formats.toml, laid over it, adds
+# the files sitegen writes for every record, each as a custom output format of the record page.
+HUGO_SITE = BENCH / "hugo"
+HUGO_FORMATS = {  # output format -> where Hugo writes it for each record, relative to the output
+    "manifest": "records/*.json",
+    "bibtex": "records/*.bib",
+    "ris": "records/*.ris",
+    "csl": "records/*.csl.json",
+    "badge": "badges/records/*.svg",
+}
+
+
+def write_hugo_mounts(site: Path, target: Path) -> Path:
+    """The second config file: module mounts that point Hugo at the generated site where it is.
+
+    The records and artifacts (as static files) of `site`, the labels from sitegen's own site
+    configuration (as data), and the peer's layouts."""
+    mounts = [(site / "content" / "records", "content/records", ""),
+              (site / "content" / "artifacts", "static/artifacts", ""),
+              (REPO / "sitegen" / "defaults", "data/sitegen", "site.yaml"),
+              (HUGO_SITE / "layouts", "layouts", "")]
+    target.write_text("".join(
+        f'[[module.mounts]]\n  source = {json.dumps(str(src))}\n  target = "{dst}"\n'
+        + (f'  files = ["{only}"]\n' if only else "") for src, dst, only in mounts))
+    return target
+
+
+def hugo_command(hugo: str, mounts: Path, output: Path, cache: Path, formats: bool = False) -> list[str]:
+    """A cold Hugo build of the peer: pages only, or with formats.toml also the per-record files."""
+    configs = ["hugo.toml", *(["formats.toml"] if formats else []), str(mounts)]
+    return [hugo, "--source", str(HUGO_SITE), "--config", ",".join(configs), "--destination", str(output),
+            "--cacheDir", str(cache), "--noBuildLock", "--quiet"]
+
+
+def count_hugo_formats(folder: Path) -> dict[str, int]:
+    """How many files of each per-record format Hugo wrote into folder."""
+    counts = {name: sum(1 for _ in folder.glob(pattern)) for name, pattern in HUGO_FORMATS.items()}
+    counts["manifest"] -= counts["csl"]  # records/*.json also matches records/*.csl.json
+    return counts
+
+
 def _count_pages(folder: Path) -> int:
     records = folder / "records"
     return sum(1 for p in records.glob("*/index.html")) + sum(1 for p in records.glob("*.html")) if records.is_dir() else 0
@@ -277,7 +320,9 @@ def build_rows(args: argparse.Namespace, work: Path, corpus: generate.Corpus) ->
     public = work / "public"  # sitegen pages, no search index
     public_full = work / "public-full"  # sitegen pages and search index
     clean = work / "public-clean"  # the clean build the one-record rebuild is compared with
-    hugo_site, hugo_out, hugo_cache = BENCH / "hugo", work / "hugo-public", work / "hugo-cache"
+    hugo_out, hugo_cache = work / "hugo-public", work / "hugo-cache"
+    hugo_formats_out, hugo_formats_cache = work / "hugo-formats-public", work / "hugo-formats-cache"
+    hugo_mounts = work / "hugo-mounts.toml"
     pelican_out = work / "pelican-public"
     sitegen, pagefind, hugo = _tool("sitegen"), pagefind_binary(), hugo_binary()
     changed = site / "content" / "records" / f"{corpus.slugs[len(corpus.slugs) // 2]}.md"
@@ -327,18 +372,26 @@ def build_rows(args: argparse.Namespace, work: Path, corpus: generate.Corpus) ->
             return None
         return before
 
-    def hugo_before(run: int) -> str | None:
-        _rm(hugo_out, hugo_cache)
-        # Hugo reads the generated records and artifacts where they are, and the labels from
-        # sitegen's own site configuration, through module mounts.
-        mounts = [(site / "content" / "records", "content/records", ""),
-                  (site / "content" / "artifacts", "static/artifacts", ""),
-                  (REPO / "sitegen" / "defaults", "data/sitegen", "site.yaml"),
-                  (hugo_site / "layouts", "layouts", "")]
-        (work / "hugo-mounts.toml").write_text("".join(
-            f'[[module.mounts]]\n  source = {json.dumps(str(src))}\n  target = "{dst}"\n'
-            + (f'  files = ["{only}"]\n' if only else "") for src, dst, only in mounts))
-        return None
+    def hugo_before(output: Path, cache: Path) -> Callable[[int], str | None]:
+        def before(run: int) -> str | None:
+            _rm(output, cache)
+            # Hugo reads the generated records and artifacts where they are, and the labels from
+            # sitegen's own site configuration, through module mounts.
+            write_hugo_mounts(site, hugo_mounts)
+            return None
+        return before
+
+    def formats_ok(folder: Path) -> Callable[[int, Sample], None]:
+        pages = pages_ok(folder, "Hugo")
+
+        def check(run: int, sample: Sample) -> None:
+            pages(run, sample)
+            if sample.rc == 0 and not sample.note:
+                short = {name: n for name, n in count_hugo_formats(folder).items() if n != corpus.records}
+                if short:
+                    sample.note = ("FAILED: Hugo wrote " + ", ".join(f"{n} {name}" for name, n in short.items())
+                                   + f" files, expected {corpus.records} of each")
+        return check
 
     sitegen_build = [sitegen, "build", "--root", site, "--output", public, "--no-search"]
     rows = [
@@ -353,9 +406,11 @@ def build_rows(args: argparse.Namespace, work: Path, corpus: generate.Corpus) ->
         Row("sitegen-full", "sitegen build with search index, cold",
             lambda: [sitegen, "build", "--root", site, "--output", public_full, "--no-cache"], cold(public_full)),
         Row("hugo", "Hugo build (pages only), cold",
-            lambda: [hugo, "--source", hugo_site, "--config", f"hugo.toml,{work / 'hugo-mounts.toml'}",
-                     "--destination", hugo_out, "--cacheDir", hugo_cache, "--noBuildLock", "--quiet"],
-            hugo_before, pages_ok(hugo_out, "Hugo")),
+            lambda: hugo_command(hugo, hugo_mounts, hugo_out, hugo_cache),
+            hugo_before(hugo_out, hugo_cache), pages_ok(hugo_out, "Hugo")),
+        Row("hugo-formats", "Hugo build (pages + per-record formats), cold",
+            lambda: hugo_command(hugo, hugo_mounts, hugo_formats_out, hugo_formats_cache, formats=True),
+            hugo_before(hugo_formats_out, hugo_formats_cache), formats_ok(hugo_formats_out)),
         Row("pagefind-hugo", "Pagefind CLI over Hugo's pages", lambda: [pagefind, "--site", hugo_out, "--quiet"],
             pagefind_over(hugo_out, "Hugo")),
         Row("pelican", "Pelican build (pages only), cold",
@@ -390,10 +445,15 @@ def _fmt_s(x: float) -> str:
     return f"{x:.2f}" if x < 100 else f"{x:.0f}"
 
 
+def _num(x: float | None, width: int, digits: int) -> str:
+    """A ratio right-aligned in its column; nan when the row it is taken against did not run."""
+    return f"{x if x is not None else float('nan'):>{width}.{digits}f}"
+
+
 def summarise(rows: list[Row], info: dict[str, object]) -> tuple[str, dict[str, object]]:
     """The printed table and the JSON-ready results."""
     stats = {r.key: _stats(r) for r in rows}
-    hugo, pelican = stats.get("hugo"), stats.get("pelican")
+    hugo, hugo_f, pelican = stats.get("hugo"), stats.get("hugo-formats"), stats.get("pelican")
     lines = []
     m = info["machine"]
     lines.append(f"sitegen benchmark: {info['corpus']['records']} records "  # type: ignore[index]
@@ -402,7 +462,9 @@ def summarise(rows: list[Row], info: dict[str, object]) -> tuple[str, dict[str, 
                  f"Python {m['python']}")  # type: ignore[index]
     lines.append("versions: " + "; ".join(f"{k} {v}" for k, v in info["versions"].items()))  # type: ignore[union-attr]
     lines.append("")
-    header = f"{'row':<58} {'median s':>9} {'min-max s':>15} {'peak MiB':>9} {'CPU s':>7} {'x Hugo':>7} {'x Pelican':>9} {'mem x Hugo':>10}"
+    # x Hugo: against Hugo's pages-only build; x Hugo+f: against Hugo with the per-record files too.
+    header = (f"{'row':<58} {'median s':>9} {'min-max s':>15} {'peak MiB':>9} {'CPU s':>7} {'x Hugo':>7} "
+              f"{'x Hugo+f':>8} {'x Pelican':>9} {'mem x Hugo':>10} {'mem x Hugo+f':>12}")
     lines += [header, "-" * len(header)]
     results: dict[str, object] = {}
     for row in rows:
@@ -415,13 +477,17 @@ def summarise(rows: list[Row], info: dict[str, object]) -> tuple[str, dict[str, 
             lines.append(f"{row.label:<58} {'failed':>9}   {notes[0][:150] if notes else ''}")
         else:
             x_h = st["median"] / hugo["median"] if hugo else None  # type: ignore[operator,index]
+            x_hf = st["median"] / hugo_f["median"] if hugo_f else None  # type: ignore[operator,index]
             x_p = st["median"] / pelican["median"] if pelican else None  # type: ignore[operator,index]
             mem_h = st["peak"] / hugo["peak"] if hugo else None  # type: ignore[operator,index]
-            entry.update(st, x_hugo=x_h, x_pelican=x_p, mem_x_hugo=mem_h)
+            mem_hf = st["peak"] / hugo_f["peak"] if hugo_f else None  # type: ignore[operator,index]
+            entry.update(st, x_hugo=x_h, x_hugo_formats=x_hf, x_pelican=x_p, mem_x_hugo=mem_h,
+                         mem_x_hugo_formats=mem_hf)
+
             lines.append(f"{row.label:<58} {_fmt_s(st['median']):>9} "  # type: ignore[arg-type]
                          f"{_fmt_s(st['min']) + '-' + _fmt_s(st['max']):>15} {st['peak'] / MiB:>9.0f} "  # type: ignore[operator,arg-type]
-                         f"{st['cpu_median']:>7.1f} {x_h if x_h is not None else float('nan'):>7.2f} "
-                         f"{x_p if x_p is not None else float('nan'):>9.3f} {mem_h if mem_h is not None else float('nan'):>10.2f}")
+                         f"{st['cpu_median']:>7.1f} {_num(x_h, 7, 2)} {_num(x_hf, 8, 2)} {_num(x_p, 9, 3)} "
+                         f"{_num(mem_h, 10, 2)} {_num(mem_hf, 12, 2)}")
             if st["ok_runs"] != st["runs"] or notes:
                 for note in notes:
                     lines.append(f"{'':<4}{note[:160]}")
@@ -436,6 +502,8 @@ def summarise(rows: list[Row], info: dict[str, object]) -> tuple[str, dict[str, 
     lines.append("peak MiB: the largest sum of RSS over the command's whole process tree (sampled every 50 ms), "
                  "at least the largest single process (wait4 ru_maxrss).")
     lines.append("CPU s: user + system time of the process tree; above the wall time means it used several cores.")
+    lines.append("x Hugo, mem x Hugo: against Hugo's pages-only build; x Hugo+f, mem x Hugo+f: against Hugo's build "
+                 "that also writes each record's JSON, BibTeX, RIS, CSL-JSON and SVG badge, as sitegen does.")
     lines += [""] + targets(stats, derived, info)
     return "\n".join(lines), results
 
@@ -446,28 +514,36 @@ def targets(stats: dict[str, dict | None], derived: float | None, info: dict[str
         st = stats.get(key)
         return st[what] if st else None  # type: ignore[return-value]
 
-    hugo, pelican = get("hugo"), get("pelican")
+    pelican = get("pelican")
     checks: list[tuple[str, float | None, float | None, str]] = []
 
     def ratio(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
-    checks.append(("cold build <= 1.0 x Hugo", ratio(get("sitegen-cold"), hugo), 1.0, "x"))
+    def against_hugo(name: str, key: str, limit: float, what: str = "median") -> None:
+        # Each target set against Hugo, once against each Hugo row: pages only (the target as
+        # the issue set it), and pages with the per-record files sitegen writes too.
+        checks.append((name, ratio(get(key, what), get("hugo", what)), limit, "x"))
+        checks.append((name.replace("x Hugo", "x Hugo+f"), ratio(get(key, what), get("hugo-formats", what)), limit, "x"))
+
+    against_hugo("cold build <= 1.0 x Hugo", "sitegen-cold", 1.0)
     checks.append(("cold build <= 1/8 x Pelican", ratio(get("sitegen-cold"), pelican), 1 / 8, "x"))
-    checks.append(("rebuild, nothing changed <= 0.1 x Hugo", ratio(get("sitegen-noop"), hugo), 0.1, "x"))
-    checks.append(("rebuild, one record changed <= 0.1 x Hugo", ratio(get("sitegen-one"), hugo), 0.1, "x"))
+    against_hugo("rebuild, nothing changed <= 0.1 x Hugo", "sitegen-noop", 0.1)
+    against_hugo("rebuild, one record changed <= 0.1 x Hugo", "sitegen-one", 0.1)
     checks.append(("sitegen check < 5 s", get("sitegen-check"), 5.0, "s"))
-    checks.append(("peak memory (cold build) <= 0.25 x Hugo", ratio(get("sitegen-cold", "peak"), get("hugo", "peak")), 0.25, "x"))
+    against_hugo("peak memory (cold build) <= 0.25 x Hugo", "sitegen-cold", 0.25, "peak")
     checks.append(("search index <= 0.5 x Pagefind CLI", ratio(derived, get("pagefind-sitegen") or get("pagefind-hugo")), 0.5, "x"))
     checks.append(("peak memory (full build) < 1 GiB", (get("sitegen-full", "peak") or 0) / 1024**3 if get("sitegen-full") else None,
                    1.0, "GiB"))
     n = info["corpus"]["records"]  # type: ignore[index]
     lines = [f"issue 6 targets{'' if n == 10000 else ' (set for 10,000 records; this run has ' + str(n) + ')'}:"]
+    width = max(len(name) for name, *_ in checks)
     for name, value, limit, unit in checks:
         if value is None:
-            lines.append(f"  {name:<46} n/a (a row failed or was not run)")
+            lines.append(f"  {name:<{width}} n/a (a row failed or was not run)")
         else:
-            lines.append(f"  {name:<46} {value:.3f} {unit}  {'met' if value <= limit else 'NOT met'}")
+            lines.append(f"  {name:<{width}} {value:.3f} {unit}  {'met' if value <= limit else 'NOT met'}")
+    lines.append("  x Hugo+f: the same target against Hugo's build with the per-record files sitegen writes")
     lines.append("  one-record rebuild output identical to a clean build: see the note under that row")
     return lines
 
@@ -494,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="rounds over all rows (default 3)")
     parser.add_argument("--skip-pelican", action="store_true", help="leave Pelican out (it is the slowest row)")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and every output under bench/out/work-N/")
-    parser.add_argument("--only", metavar="ROWS", help="comma-separated row keys to run, e.g. hugo,pelican")
+    parser.add_argument("--only", metavar="ROWS", help="comma-separated row keys to run, e.g. hugo,hugo-formats,pelican")
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED, help="corpus seed")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where results and work folders go (default bench/out)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before one command is killed (default 3600)")
