@@ -57,7 +57,7 @@ from ..model import Page
 from .index import script_json
 
 FOLDER = "search"
-RECORDS_PER_CHUNK = 50
+RECORDS_PER_CHUNK = 10  # a page of results for a rare word touches up to 25 of these: keep each small
 KEY_CHARS = 2  # word chunks are keyed by at least the first two letters of a word
 MAX_KEY_CHARS = 32  # deep enough for identifiers that share a long prefix (every Zenodo DOI: 105281zenodo...)
 CHUNK_BYTES = 48_000  # a word chunk larger than this is split by one more letter
