@@ -241,6 +241,8 @@
         var sortBy = sortName === "relevance" ? DEFAULT_SORT : sortName;  // offline, best match is newest first
         return Promise.all([words, Promise.all(sets), order(manifest, sortBy)]).then(function (all) {
           var found = wordResult(manifest, all[0]);
+          var wordCount = 0;
+          if (found) for (var i = 0; i < found.length; i++) wordCount += found[i];
           var marks = (found ? [found] : []).concat(all[1]);
           var matches = all[2].filter(function (n) {
             for (var i = 0; i < marks.length; i++) if (!marks[i][n]) return false;
@@ -251,6 +253,7 @@
             count: manifest.count,
             badges: manifest.badges,
             rankLimit: manifest.rankLimit === undefined ? Infinity : manifest.rankLimit,
+            wordCount: wordCount,  // the records the words match before any filter: what Pagefind would score
             page: function (from, to) { return shownRecords(manifest, matches.slice(from, to)); }
           };
         });
@@ -291,7 +294,8 @@
          every one of 100,000 records). The offline index counts them first, in a few small files; past
          the registry's rank limit (limits.search_rank_limit) it answers itself, newest first, and says so. */
       return offline.search(query, filters, sortName).then(function (counted) {
-        if (counted.total > counted.rankLimit) {
+        /* Pagefind scores every record the words match, and filters after: the words' count decides. */
+        if (counted.wordCount > counted.rankLimit) {
           counted.unranked = true;
           return counted;
         }

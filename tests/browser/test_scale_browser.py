@@ -140,6 +140,14 @@ def test_a_served_query_with_more_matches_than_the_rank_limit_is_answered_newest
         assert matched(page) == total and results(page) == from_disk  # the same records, newest first
         assert page.text_content("#finder-count").endswith(
             "; newest first, as there are too many to rank by relevance: add a word or a filter to narrow them")
+        # Filters narrow the results, but Pagefind would still score every record the word matches.
+        act(page, lambda: page.select_option("#finder-gate", "verified"))
+        act(page, lambda: page.select_option("#finder-level", "L2"))
+        act(page, lambda: page.select_option("#finder-tier", "watchlist"))
+        assert 0 < matched(page) < 300 and page.get_attribute("#finder", "data-engine") == "offline"
+        act(page, lambda: page.select_option("#finder-gate", ""))
+        act(page, lambda: page.select_option("#finder-level", ""))
+        act(page, lambda: page.select_option("#finder-tier", ""))
         act(page, lambda: page.fill("#finder-q", UNIQUE_WORD))  # one match: Pagefind ranks it
         assert page.get_attribute("#finder", "data-engine") == "pagefind"
         assert results(page) == [corpus["unique"]] and "rank" not in page.text_content("#finder-count")
