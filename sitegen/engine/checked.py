@@ -69,6 +69,9 @@ def unchanged_checks(config: SiteConfig, envs: Collection[str], sources: Sequenc
     except Unusable as why:
         return _unusable(config, path, str(why))
     except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+            # The journal of a build stopped while updating it: only a writer may roll it back.
+            return _unusable(config, path, "a build was stopped while updating it; the next build repairs it")
         return _unusable(config, path, f"it is damaged or not an SQLite database: {error}")
     return found
 

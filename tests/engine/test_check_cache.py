@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -158,3 +160,24 @@ def test_check_output_reads_the_cache_beside_that_folder(tmp_path, capsys):
     assert (status, reused(err)) == (0, 4)
     assert REUSED.search(err).group(2) == (tmp_path / ".www.cache").resolve().as_posix()
     assert report == fresh_report(site, output=out)
+
+
+def test_a_cache_a_stopped_build_left_half_updated_is_left_for_the_next_build(site, tmp_path, capsys):
+    # A build killed in the middle of its transaction leaves a journal that only a writer may roll back.
+    stopped = ("import os, sqlite3, sys\n"
+               "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+               "conn.execute('PRAGMA cache_size = 1')\n"  # so the changed pages reach the file before the commit
+               "conn.execute('BEGIN IMMEDIATE')\n"
+               "conn.execute(\"UPDATE records SET entry = entry || ''\")\n"
+               "conn.execute('DELETE FROM records')\n"
+               "os._exit(1)\n")
+    assert subprocess.run([sys.executable, "-c", stopped, str(site / ".public.cache")]).returncode == 1
+    assert (site / ".public.cache-journal").stat().st_size > 0
+    before = everything(tmp_path)
+    status, report, err = run_check(site, capsys)
+    assert (status, reused(err)) == (0, 0)
+    assert UNUSABLE.findall(err) == [(".public.cache", "a build was stopped while updating it; the next build repairs it")]
+    assert report == fresh_report(site)
+    assert everything(tmp_path) == before
+    assert build(load_config(site), search=False).ok
+    assert reused(run_check(site, capsys)[2]) == 4
