@@ -83,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--base", metavar="REF",
                        help="also compare with git revision REF, e.g. origin/main (with where HEAD left it, the merge "
                             "base): published records change only with a new correction entry that names the change, "
-                            "and corrections are only appended")
+                            "and corrections are only appended; only the record files the change touches are compared")
+    check.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="the output folder of `sitegen build` (default: ROOT/public): the results of records "
+                            "unchanged since that build are read from its cache beside it (read only; nothing is written)")
     serve = sub.add_parser("serve", help="preview the site: build, serve, rebuild on every save and reload the browser",
                            description="Build the site, serve it over HTTP, watch content, layouts, assets and site.yaml, "
                                        "rebuild on every change and reload the open pages. Errors are shown over the page "
@@ -153,10 +156,11 @@ def _load(args: argparse.Namespace, **overrides: object) -> SiteConfig:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .engine.cache import cache_path
     from .engine.pipeline import check
 
     started = time.perf_counter()
-    config = _load(args)
+    config = _load(args, output_dir=args.output)
     history = None
     if args.base:
         from .records.history import compare_with_base
@@ -164,7 +168,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # Before the records are checked: the comparison knows which files are new, and a
         # duplicate id is reported on the new file, not on the published one.
         history = compare_with_base(config, args.base)
-    result = check(config, layouts=True, new_since=history.new_since if history else None)
+    result = check(config, layouts=True, new_since=history.new_since if history else None, reuse=True)
     diagnostics = sorted(list(result.diagnostics) + list(history.diagnostics if history else ()), key=Diagnostic.sort_key)
     selection = select_files(args.files, config) if args.files else None
     shown = narrow(diagnostics, selection, result.records) if selection else diagnostics
@@ -178,6 +182,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     print_report(shown, args.format, config.root)
     for note in selection_notes(selection, shown) if selection else ():
         print(note, file=sys.stderr)
+    if result.reused:
+        print(f"{result.reused} unchanged record(s): results taken from the build cache "
+              f"{config.rel(cache_path(config))}", file=sys.stderr)
     elapsed = time.perf_counter() - started
     narrowed = (f" (problems in the {len(selection.given)} file(s) given; {len(diagnostics) - len(shown)} elsewhere not shown)"
                 if selection else "")

@@ -173,6 +173,7 @@ class CheckResult:
     files_checked: int = 0  # record files; pages are counted apart
     pages: tuple[ContentPage, ...] = field(default=())  # content/pages/*.md, sorted by slug
     aliases: tuple[Alias, ...] = field(default=())  # the retired addresses that lead to a record, sorted by slug
+    reused: int = 0  # records whose results came from the build cache, unchanged since the build validated them
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

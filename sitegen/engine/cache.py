@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..config import SiteConfig
-from ..model import NO_STAMP, Diagnostic, RecordOutcome, Stamp
+from ..model import NO_STAMP, ArtifactRead, Diagnostic, RecordOutcome, Stamp
 from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
 from .digest import file_sha256, same_bytes, settled, stamp_of
@@ -71,14 +71,24 @@ def _hash_tree(digest: "hashlib._Hash", folder: Path) -> None:
 
 def environment_key(config: SiteConfig, site: object, search: bool) -> str:
     """A hash of everything besides the record itself that a record's outputs depend on."""
+    return environment_keys(config, [(site, search)])[0]
+
+
+def environment_keys(config: SiteConfig, settings: Iterable[tuple[object, bool]]) -> list[str]:
+    """environment_key for each (site, search) given, the files hashed once: `sitegen check` cannot tell
+    whether the build it reads made a search index, so it accepts either."""
     digest = hashlib.sha256(f"sitegen-cache-{SCHEMA_VERSION}\n".encode())
     package = Path(str(resources.files("sitegen")))
     _hash_tree(digest, package)  # the generator's code, contracts and defaults: its real version
     _hash_tree(digest, config.layouts_dir)
-    # The content folder as the site names it, not where this checkout happens to be: a clone
-    # elsewhere (a CI runner) renders the same bytes.
-    digest.update(repr((config.source_text, config.base_url, config.rel(config.content_dir), search, site)).encode())
-    return digest.hexdigest()
+    keys = []
+    for site, search in settings:
+        key = digest.copy()
+        # The content folder as the site names it, not where this checkout happens to be: a clone
+        # elsewhere (a CI runner) renders the same bytes.
+        key.update(repr((config.source_text, config.base_url, config.rel(config.content_dir), search, site)).encode())
+        keys.append(key.hexdigest())
+    return keys
 
 
 # -- the cache of one build --------------------------------------------------------------------
@@ -172,28 +182,10 @@ class BuildCache:
 
     def _still_valid(self, entry: CacheEntry, source: SourceFile) -> RecordOutcome | None:
         outcome = entry.outcome
-        assert outcome.record is not None
-        if outcome.record.slug != source.slug:
+        inputs = unchanged_inputs(self.config, outcome, source)
+        if inputs is None:
             return None
-        same, source_stamp = same_bytes(source.path, outcome.record.digest, outcome.fingerprint)
-        if not same:
-            return None
-        artifact = outcome.artifact
-        if artifact is not None:
-            # Validation refused an artifact outside the content folder; a link made since is refused here.
-            if not plain_relative(artifact.path):
-                return None
-            try:
-                content = self.config.content_dir.resolve()
-                target = content.joinpath(*artifact.path.split("/")).resolve()
-            except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
-                return None
-            if not target.is_relative_to(content):
-                return None
-            same, artifact_stamp = same_bytes(target, artifact.sha256, artifact.stamp)
-            if not same:
-                return None
-            artifact = dataclasses.replace(artifact, stamp=artifact_stamp)
+        source_stamp, artifact = inputs
         stamps = []
         for rel, digest, stamp in zip(outcome.outputs, outcome.output_digests, entry.output_stamps):
             same, now = self._previous_file(rel, digest, stamp)
@@ -289,6 +281,38 @@ class BuildCache:
         except (OSError, sqlite3.Error, UnicodeError) as error:
             print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
                   "the next build renders more records again", file=sys.stderr)
+
+
+def unchanged_inputs(config: SiteConfig, outcome: RecordOutcome, source: SourceFile, content: Path | None = None
+                     ) -> tuple[Stamp, ArtifactRead | None] | None:
+    """The stamps of the record file and of its local artifact now, when both still hold the bytes
+    the noted outcome was made from; None when either changed (or the artifact now lies outside).
+
+    content: the content folder resolved, when the caller asks for many records.
+    """
+    assert outcome.record is not None
+    if outcome.record.slug != source.slug:
+        return None
+    same, source_stamp = same_bytes(source.path, outcome.record.digest, outcome.fingerprint)
+    if not same:
+        return None
+    artifact = outcome.artifact
+    if artifact is not None:
+        # Validation refused an artifact outside the content folder; a link made since is refused here.
+        if not plain_relative(artifact.path):
+            return None
+        try:
+            content = content or config.content_dir.resolve()
+            target = content.joinpath(*artifact.path.split("/")).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links
+            return None
+        if not target.is_relative_to(content):
+            return None
+        same, artifact_stamp = same_bytes(target, artifact.sha256, artifact.stamp)
+        if not same:
+            return None
+        artifact = dataclasses.replace(artifact, stamp=artifact_stamp)
+    return source_stamp, artifact
 
 
 def _lstamp(path: Path) -> Stamp:

@@ -33,10 +33,11 @@ META_KEYS = ("env", "search", "state")
 _MAX_ROW = 64 << 20
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode; mode=rw never creates a file that is not there."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode={'rwc' if create else 'rw'}", uri=True, timeout=30,
-                           isolation_level=None)
+def connect(path: Path, *, create: bool = False, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode; mode=rw never creates a file that is not there, and mode=ro
+    (`sitegen check`) never writes to the file or beside it."""
+    mode = "ro" if read_only else "rwc" if create else "rw"
+    conn = sqlite3.connect(f"{path.as_uri()}?mode={mode}", uri=True, timeout=30, isolation_level=None)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_ROW)
     conn.execute("PRAGMA trusted_schema = OFF")  # no SQL functions from a schema we did not write
     return conn

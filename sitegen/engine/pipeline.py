@@ -25,28 +25,51 @@ from ..site.feeds import feed_files
 from ..site.harvest import harvest_files
 from ..site.redirects import redirect_pages
 from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
-from .cache import BuildCache, environment_key, inputs_fingerprint
+from .cache import BuildCache, environment_key, environment_keys, inputs_fingerprint
+from .checked import unchanged_checks
 from .workers import RenderJob, default_jobs, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
-def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since: NewSinceBase | None = None) -> CheckResult:
+def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since: NewSinceBase | None = None,
+          reuse: bool = False) -> CheckResult:
     """Load and validate every record and content page; with layouts, also compile every template and render
     each kind of page once (engine/layouts.py). Writes nothing.
 
     new_since: the files new since `check --base`, so a duplicate id is reported on the new file.
+    reuse: take the result of every record unchanged since the last build from the build cache beside the
+    output folder, read only (engine/checked.py); those records carry no body. The checks across records
+    still see every record.
     """
     sources, diagnostics = discover_records(config)
-    outcomes = list(process_records(sources, config, None, jobs))
     pages, page_problems = load_pages(config)
+    reused = unchanged_checks(config, _environments(config, pages), sources) if reuse and sources else {}
+    done = dict(reused)
+    done.update((o.rel_path, o) for o in process_records([s for s in sources if s.rel not in reused], config, None, jobs))
+    outcomes = [done[s.rel] for s in sources]
     aliases, alias_problems = load_aliases(config)
     result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases, new_since)
+    result = dataclasses.replace(result, reused=len(reused))
     if not layouts:
         return result
-    from .layouts import check_layouts  # rendering is only imported where it is used
+    from .layouts import check_layouts, sample_records  # rendering is only imported where it is used
 
-    problems = check_layouts(config, result.records, result.pages)
+    records = result.records
+    if reused:  # the sample is rendered with its body, so its records are read again
+        sample = {r.rel_path for r in sample_records(records)} & reused.keys()
+        again = {o.rel_path: o.record for o in process_records([s for s in sources if s.rel in sample], config, None, 1)}
+        records = tuple(again.get(r.rel_path) or r for r in records)
+    problems = check_layouts(config, records, result.pages)
     return dataclasses.replace(result, diagnostics=tuple(sorted(result.diagnostics + tuple(problems), key=Diagnostic.sort_key)))
+
+
+def _environments(config: SiteConfig, pages: Sequence[ContentPage]) -> list[str]:
+    """The environment keys a build of this site may have noted: with and without the search index."""
+    try:
+        date = source_date()
+    except BuildError:
+        return []  # a build refuses to run with it, so no cache was made under it
+    return environment_keys(config, [(site_info(config, pages, date, search_index=search), search) for search in (False, True)])
 
 
 def load_pages(config: SiteConfig) -> tuple[list[ContentPage], list[Diagnostic]]:

@@ -22,7 +22,8 @@ from ..engine.pipeline import check
 from ..errors import format_text as format_diagnostic
 from ..model import Diagnostic
 from ..records.addresses import load_aliases
-from ..records.history import Snapshot, base_snapshot, check_history, entries_of, match_records, record_id, work_snapshot
+from ..records.history import compare_snapshots, entries_of, match_records
+from ..records.snapshot import Snapshot, record_id, snapshots
 
 # The badges a page shows, by the YAML path of the value behind each.
 BADGES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -174,14 +175,16 @@ def summarise_changes(config: SiteConfig, base_ref: str) -> ChangeSummary:
     The problems are the history check's diagnostics and validation's errors wherever
     they are (an edited artifact fails an unchanged record), and validation's warnings
     in the files the change touches. The history check runs as `check --base` runs it,
-    so that every rule it has shows here.
+    so that every rule it has shows here. Both sides are read as far as the change reaches (records/snapshot.py),
+    and unchanged records' results come from the build cache when there is one, as for `sitegen check`.
     """
     aliases, _ = load_aliases(config)
-    summary = summarise(base_snapshot(config, base_ref), work_snapshot(config), {a.slug: a.id for a in aliases})
-    history = check_history(config, base_ref)
+    base, work = snapshots(config, base_ref)
+    summary = summarise(base, work, {a.slug: a.id for a in aliases})
+    history = compare_snapshots(config, base, work).diagnostics
     touched = {path for c in summary.changes for path in (c.rel_path, c.old_rel_path) if path}
     touched |= {d.pos.path for d in history}
-    problems = set(history) | {d for d in check(config).diagnostics if d.level == "error" or d.pos.path in touched}
+    problems = set(history) | {d for d in check(config, reuse=True).diagnostics if d.level == "error" or d.pos.path in touched}
     return dataclasses.replace(summary, problems=tuple(sorted(problems, key=Diagnostic.sort_key)))
 
 

@@ -41,8 +41,9 @@ from ..formats.safeyaml import YamlProblem, load_yaml
 from ..model import Alias, Diagnostic, RawRecord, Record, SourcePos
 from .load import SLUG, read_text
 
-if TYPE_CHECKING:  # history.py imports this module for its hook; the types only are needed here
-    from .history import Pair, Snapshot
+if TYPE_CHECKING:  # history.py and snapshot.py import this module; the types only are needed here
+    from .history import Pair
+    from .snapshot import Snapshot
 
 ALIASES_FILE = "aliases.yaml"  # in the content folder, beside records/
 _STAY = "published addresses stay, so that links and citations keep working"

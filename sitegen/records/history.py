@@ -12,36 +12,23 @@ Records are matched by id, so a renamed file is still the same record. The rules
 - id-changed            a published record's file now carries another id
 - uncorrected-edit      a published record's value changed and no new correction entry names it (edits.py)
 
-The git side (which commit, and what to fetch when the clone lacks it) is revision.py.
+The git side (which commit, and what to fetch when the clone lacks it) is revision.py; which records
+are read on each side (those the change touches, and those sharing an id or an address with them) is
+snapshot.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
-from ..config import CONFIG_NAME, SiteConfig
-from ..errors import UsageError
-from ..formats.safeyaml import YamlProblem, load_yaml
+from ..config import SiteConfig
 from ..model import Diagnostic, RawRecord, SourcePos
 from .edits import Updatable, change_text, check_edits, short
 from .addresses import check_addresses
-from .load import SLUG, discover_records, load_record, split_front_matter
-from .revision import cat_files, git, resolve_base, toplevel
+from .snapshot import Snapshot, record_id, snapshots
 from .validate import NewSinceBase
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The records of one side of the comparison, parsed but not validated."""
-
-    label: str  # what to call this side in messages: "origin/main" or "the working tree"
-    commit: str | None  # the commit compared with (None for the working tree)
-    records: tuple[RawRecord, ...]
-    unreadable: frozenset[str]  # files that exist but could not be parsed (check reports them)
-    updatable: frozenset[str] = frozenset()  # site.yaml's updatable_without_correction on this side
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,87 +37,6 @@ class Pair:
 
     base: RawRecord | None
     work: RawRecord | None
-
-
-def _parse(data: bytes, rel: str, slug: str, config: SiteConfig) -> RawRecord | None:
-    """A record from a revision's bytes, or None when it cannot be read there."""
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
-    split = split_front_matter(text, rel)
-    if isinstance(split, Diagnostic):
-        return None
-    yaml_text, body, body_line = split
-    try:
-        values, positions = load_yaml(yaml_text, config.limits.yaml, line_offset=1)
-    except YamlProblem:
-        return None
-    if not isinstance(values, dict):
-        return None
-    return RawRecord(slug, rel, values, positions, body, body_line, "")
-
-
-def base_snapshot(config: SiteConfig, ref: str) -> Snapshot:
-    """The records as they are at ref (or its merge base with HEAD)."""
-    top = toplevel(config)
-    commit = resolve_base(top, ref)
-    try:
-        prefix = config.records_dir.resolve().relative_to(top).as_posix()
-    except ValueError:
-        raise UsageError(f"the records folder {config.records_dir} is outside the git repository {top}") from None
-    listed = git(top, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix + "/")
-    if listed.returncode != 0:
-        raise UsageError(f"git ls-tree failed: {listed.stderr.decode(errors='replace').strip()}")
-    paths = [p for p in listed.stdout.decode("utf-8", "replace").split("\0")
-             if p.startswith(prefix + "/") and p.endswith(".md") and "/" not in p[len(prefix) + 1:]
-             and SLUG.match(p[len(prefix) + 1:-3]) and "\n" not in p]
-    blobs = cat_files(top, [f"{commit}:{p}" for p in paths])
-    records: list[RawRecord] = []
-    unreadable: set[str] = set()
-    for path, data in zip(paths, blobs):
-        rel = config.rel(top / path)
-        raw = _parse(data, rel, Path(path).stem, config) if data is not None else None
-        if raw is None:
-            unreadable.add(rel)
-        else:
-            records.append(raw)
-    return Snapshot(ref, commit, tuple(records), frozenset(unreadable), _updatable_at(config, top, commit))
-
-
-def _updatable_at(config: SiteConfig, top: Path, commit: str) -> frozenset[str]:
-    """updatable_without_correction as site.yaml declares it at commit; none when it cannot be read there."""
-    try:
-        folder = config.root.resolve().relative_to(top).as_posix()
-    except ValueError:
-        return frozenset()
-    data = cat_files(top, [f"{commit}:{CONFIG_NAME if folder == '.' else f'{folder}/{CONFIG_NAME}'}"])[0]
-    try:
-        values = load_yaml(data.decode("utf-8-sig").replace("\r\n", "\n"))[0] if data is not None else None
-    except (UnicodeDecodeError, YamlProblem):
-        return frozenset()
-    names = values.get("updatable_without_correction") if isinstance(values, dict) else None
-    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
-
-
-def work_snapshot(config: SiteConfig) -> Snapshot:
-    """The records as they are in the working tree (uncommitted changes included)."""
-    sources, _ = discover_records(config)
-    records: list[RawRecord] = []
-    unreadable: set[str] = set()
-    for source in sources:
-        raw = load_record(source, config.limits)
-        if isinstance(raw, RawRecord):
-            records.append(raw)
-        else:
-            unreadable.add(source.rel)
-    return Snapshot("the working tree", None, tuple(records), frozenset(unreadable),
-                    frozenset(config.updatable_without_correction))
-
-
-def record_id(raw: RawRecord) -> str | None:
-    value = raw.data.get("id")
-    return value if isinstance(value, str) else None
 
 
 def match_records(base: Snapshot, work: Snapshot) -> list[Pair]:
@@ -311,17 +217,22 @@ class HistoryCheck:
 
     diagnostics: tuple[Diagnostic, ...]  # every append-only violation, sorted
     new_since: NewSinceBase  # the record files no published record matches, for the checks across records
+    compared: int = 0  # record files read on either side: those the change touches and those related to them
 
 
-def compare_with_base(config: SiteConfig, base_ref: str) -> HistoryCheck:
-    """The working tree compared with git revision base_ref (its merge base with HEAD)."""
-    base = base_snapshot(config, base_ref)
-    work = work_snapshot(config)
+def compare_snapshots(config: SiteConfig, base: Snapshot, work: Snapshot) -> HistoryCheck:
+    """The append-only and address rules over two snapshots (snapshot.snapshots)."""
     pairs = match_records(base, work)
     found = check_pairs(pairs, base, work) + check_addresses(config, base, work, pairs)  # addresses: renames, reused slugs
     diagnostics = sorted(found, key=Diagnostic.sort_key)
     new_files = frozenset(p.work.rel_path for p in pairs if p.base is None and p.work is not None)
-    return HistoryCheck(tuple(diagnostics), NewSinceBase(base.label, new_files))
+    read = {raw.rel_path for raw in (*base.records, *work.records)} | base.unreadable | work.unreadable
+    return HistoryCheck(tuple(diagnostics), NewSinceBase(base.label, new_files), len(read))
+
+
+def compare_with_base(config: SiteConfig, base_ref: str) -> HistoryCheck:
+    """The working tree compared with git revision base_ref (its merge base with HEAD)."""
+    return compare_snapshots(config, *snapshots(config, base_ref))
 
 
 def check_history(config: SiteConfig, base_ref: str) -> list[Diagnostic]:

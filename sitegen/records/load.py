@@ -54,9 +54,10 @@ def _scan_markdown(folder: Path, config: SiteConfig, noun: str) -> tuple[list[So
     """The .md files of one folder with valid, distinct slugs, and problems with the others."""
     problems: list[Diagnostic] = []
     found: list[SourceFile] = []
+    where = config.rel(folder)  # once: a registry's folder holds many thousands of files
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         path = Path(entry.path)
-        rel = config.rel(path)
+        rel = f"{where}/{entry.name}"
         if not entry.name.endswith(".md"):
             if not entry.name.startswith("."):
                 problems.append(Diagnostic(SourcePos(rel, 1, 1), "warning",

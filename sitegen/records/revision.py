@@ -1,9 +1,9 @@
-"""The git side of `--base`: which commit to compare with, and the files at it.
+"""The git side of `--base`: which commit to compare with, which files differ from it, and the files at it.
 
 Git runs as a subprocess (`git rev-parse`, `git merge-base`, `git ls-tree`,
-`git cat-file`); nothing here needs a network. When the clone lacks what the
-comparison needs, the error says exactly what to fetch, rather than comparing
-with something else and blaming the change for the difference.
+`git diff`, `git cat-file`); nothing here needs a network. When the clone
+lacks what the comparison needs, the error says exactly what to fetch, rather
+than comparing with something else and blaming the change for the difference.
 """
 
 from __future__ import annotations
@@ -111,6 +111,30 @@ def resolve_base(repo: Path, ref: str) -> str:
             f"Fetch the history, then run the check again:\n{history_advice(repo, ref)}")
     raise UsageError(f"HEAD and '{ref}' have no commit in common, so the correction history cannot be compared; "
                      "pass as --base the branch this one was made from, e.g. origin/main")
+
+
+def changed_files(repo: Path, commit: str, folder: str) -> list[str]:
+    """The files under folder (a path from the top of repo) whose content in the working tree differs from
+    commit's: modified, deleted, added to the index or changed in kind, committed or not (`git diff`, which
+    compares by content, as git's index knows it). Files git does not track are not among them."""
+    done = git(repo, "diff", "--no-renames", "--no-ext-diff", "--name-only", "-z", commit, "--", f":(literal){folder}/")
+    if done.returncode != 0:
+        raise UsageError(f"git diff failed: {done.stderr.decode(errors='replace').strip()}")
+    return [path for path in done.stdout.decode("utf-8", "replace").split("\0") if path]
+
+
+def tree_files(repo: Path, commit: str, folder: str) -> list[tuple[str, str]]:
+    """(path, mode) of every file under folder at commit, in git's order (sorted by path); mode 120000 is a
+    symbolic link."""
+    listed = git(repo, "ls-tree", "-r", "-z", commit, "--", folder + "/")
+    if listed.returncode != 0:
+        raise UsageError(f"git ls-tree failed: {listed.stderr.decode(errors='replace').strip()}")
+    out = []
+    for entry in listed.stdout.decode("utf-8", "replace").split("\0"):
+        info, tab, path = entry.partition("\t")
+        if tab:
+            out.append((path, info.split(" ", 1)[0]))
+    return out
 
 
 def cat_files(repo: Path, objects: list[str]) -> list[bytes | None]:

@@ -3,6 +3,7 @@ then the checks across records."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -190,6 +191,17 @@ def _check_future(fields: Mapping[str, Any], config: SiteConfig, valid: _Valid, 
             report.at(("gate", "evaluated"), "error",
                       f"'gate.evaluated' is {fields['gate']['evaluated']}, a time in the future (today is {today})", "future-date",
                       "write when the gate evaluated the record; a date may be at most one day after today, for time zones")
+
+
+def latest_date_of(record: Record) -> dt.date:
+    """The latest date a valid record carries (submitted, its correction entries, the gate's evaluation): what
+    _check_future compares with the latest date allowed, so a result kept from an earlier day can be judged."""
+    fields = record.fields
+    dates = [record.submitted, *(parse_date(entry["date"]) for entry in fields["corrections"]["entries"])]
+    evaluated = fields["gate"].get("evaluated")
+    if isinstance(evaluated, str):
+        dates.append(parse_datetime(evaluated).date())
+    return max(dates)
 
 
 def _check_rules(fields: Mapping[str, Any], config: SiteConfig, valid: _Valid, report: _Report) -> None:
