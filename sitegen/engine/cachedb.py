@@ -20,15 +20,16 @@ from typing import Iterable, Iterator
 
 from .stored import Unusable, dumps, loads
 
-# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more.
-SCHEMA_VERSION = 5
+# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more;
+# 6 added the meta entry "sitewide" (the site-wide files and what they were made from).
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, search TEXT NOT NULL, index_card TEXT NOT NULL,"
     " browse_card TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
 )
-META_KEYS = ("env", "search", "state")
+META_KEYS = ("env", "search", "state", "sitewide")
 # No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
 _MAX_ROW = 64 << 20
 

@@ -45,6 +45,16 @@ class SearchFiles:
 
 
 @dataclass(frozen=True, slots=True)
+class SitewideFile:
+    """A site-wide file of the published output: the key of what it was made from, and its bytes."""
+
+    key: str  # sha256 of the environment key, the path and the plan's key (engine/sitewide.py)
+    path: str  # in the output folder
+    sha256: str
+    stamp: Stamp  # NO_STAMP: check by hash
+
+
+@dataclass(frozen=True, slots=True)
 class BuildState:
     """What the last build read and published, for a build with nothing to do."""
 
@@ -92,6 +102,11 @@ def entry_json(entry: CacheEntry) -> dict:
 def search_json(search: SearchFiles) -> dict:
     """The search bundle's row as JSON."""
     return {"key": search.key, "files": [[path, digest, _stamp_json(stamp)] for path, digest, stamp in search.files]}
+
+
+def sitewide_json(files: Sequence[SitewideFile]) -> list:
+    """The site-wide files' row as JSON."""
+    return [[f.key, f.path, f.sha256, _stamp_json(f.stamp)] for f in files]
 
 
 def state_json(state: BuildState) -> dict:
@@ -268,6 +283,23 @@ def search_from_json(value: object) -> SearchFiles:
     if [f[0] for f in files] != sorted({f[0] for f in files}):
         raise Unusable(f"{what} lists its files out of order or twice")
     return SearchFiles(key, tuple(files))
+
+
+def sitewide_from_json(value: object) -> dict[str, SitewideFile]:
+    """The site-wide files' row, checked, by key: every path inside the output, no key or path twice."""
+    what = "the site-wide files entry"
+    files: dict[str, SitewideFile] = {}
+    paths: set[str] = set()
+    for item in _list(value, what):
+        if not isinstance(item, list) or len(item) != 4:
+            raise Unusable(f"{what} has a malformed file")
+        found = SitewideFile(_sha256(item[0], what), _output_path(item[1], what), _sha256(item[2], what),
+                             _stamp(item[3], what))
+        if found.key in files or found.path in paths:
+            raise Unusable(f"{what} names a file twice")
+        files[found.key] = found
+        paths.add(found.path)
+    return files
 
 
 def state_from_json(value: object) -> BuildState:
