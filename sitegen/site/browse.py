@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..model import Page, PagePlan, Record, plan_key
 from .badges import GUIDE_ANCHORS, browse_path, filter_values
-from .listing import ListingPage, paginate
+from .listing import ListingPage, paginate, placed
 from .render import SiteInfo, at_root, index_order, listing_context, page_head, record_cards, render_template, template_env
 
 BROWSE_INDEX = "browse/index.html"
@@ -126,7 +126,7 @@ def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
         for value in facet_context["values"]:
             matching = [e for e in entries if e["codes"][facet.key] == value["value"]]
             for listing in paginate(len(matching), config.page_size, value["href"]):
-                key = plan_key("browse", facet, value, listing, len(matching), *(matching[i]["html"] for i in listing.items))
+                key = plan_key("browse", facet, value, placed(listing), len(matching), *(matching[i]["html"] for i in listing.items))
                 plans.append(PagePlan(PurePosixPath(listing.path), key,
                                       lambda f=facet, v=value, m=matching, l=listing: make(f, v, m, l), "the browse pages"))
     return plans

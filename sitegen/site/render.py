@@ -30,7 +30,7 @@ from .cite import cite_context, doi_url
 from .markdown import inline_text, render_inline, render_markdown
 from .metadata import head_context
 from .suggest import suggestion_url
-from .listing import ListingPage, paginate
+from .listing import ListingPage, paginate, placed
 from .svgbadge import embed_context
 
 # Ids the record page uses itself (sections and their headings); a heading in the
@@ -474,7 +474,7 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
 
     # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
     return [PagePlan(PurePosixPath(listing.path),
-                     plan_key("index", listing, len(ordered), shards, filters, *(cards[i] for i in listing.items)),
+                     plan_key("index", placed(listing), len(ordered), shards, filters, *(cards[i] for i in listing.items)),
                      lambda listing=listing: make(listing), "the record index")
             for listing in paginate(len(ordered), config.page_size, "index.html")]
 
