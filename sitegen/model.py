@@ -248,3 +248,6 @@ class RecordOutcome:
     cards: tuple[str, str] = ("", "")  # its card on the index and on the browse pages, as HTML
     artifact: ArtifactRead | None = None  # the local artifact validation read, if the record names one
     output_digests: tuple[str, ...] = ()  # sha256 of each output's bytes, in the order of outputs
+    # The words the offline index finds it by (search/offline.py, entry_words), sorted, one space apart: cut
+    # once, in the worker that renders the record, and kept in the build cache like its cards.
+    words: str = ""

@@ -160,11 +160,11 @@ class BuildCache:
         found: dict[str, RecordOutcome] = {}
         try:
             with closing(connect(self.path)) as conn:
-                for rel, value, search, cards in read_records(conn):
+                for rel, value, search, cards, words in read_records(conn):
                     source = wanted.get(rel)  # type: ignore[arg-type]
                     if source is None:
                         continue  # a deleted record: save drops its row
-                    entry = entry_from_json(value, source.rel, search, cards)
+                    entry = entry_from_json(value, source.rel, search, cards, words)
                     outcome = self._still_valid(entry, source)
                     if outcome is not None:
                         found[rel] = outcome
@@ -291,7 +291,8 @@ class BuildCache:
             if entry is not None:
                 changed.append(entry)
         # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
-        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards)
+        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards,
+                    entry.outcome.words)
                 for entry in changed)
         written = {entry.outcome.rel_path for entry in changed}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))

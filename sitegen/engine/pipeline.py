@@ -186,7 +186,12 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
                           *(render_page(p, config, site) for p in result.pages), *contract_pages(),
                           *sitewide.pages(browse_plans(records, config, site, cards)), not_found_page(config, site),
                           *sitewide.pages(feed_plans(records, config, site.build_date))]
-    shared.extend(sitewide.pages(offline_plans([json.loads(entry) for entry in search_entries(outcomes)], config)))
+    ordered = index_order(o.record for o in outcomes if o.record is not None)
+    by_url = {o.record.url: o for o in outcomes if o.record is not None}
+    # The words were cut by the workers (or kept in the cache); an outcome without them (made elsewhere) cuts its own.
+    entries_words = [by_url[r.url].words for r in ordered] if all(o.words for o in by_url.values()) else None
+    shared.extend(sitewide.pages(offline_plans([json.loads(by_url[r.url].search) for r in ordered], config,
+                                               entries_words)))
     dumps = dump_plans(records, config)
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]

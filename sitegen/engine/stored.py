@@ -225,10 +225,11 @@ def _artifact_from_json(value: object, record: Record, what: str) -> ArtifactRea
     return ArtifactRead(_str(a["path"], what), _sha256(a["sha256"], what), _stamp(a["stamp"], what))
 
 
-def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object]) -> CacheEntry:
+def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object],
+                    words: object) -> CacheEntry:
     """A record's row, checked field by field; Unusable when anything is unexpected.
 
-    search and cards are stored as plain text beside the JSON: they are the bulk of a row,
+    search, cards and words are stored as plain text beside the JSON: they are the bulk of a row,
     and parsing them as JSON strings would be most of the time it takes to read the cache.
     """
     what = f"the entry for {rel_path}"
@@ -261,7 +262,7 @@ def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[o
         raise Unusable(f"{what} has no outputs")
     outcome = RecordOutcome(rel_path, _stamp(e["stamp"], what), diagnostics, record, id_pos, tuple(outputs),
                             _str(search, what), (_str(cards[0], what), _str(cards[1], what)),
-                            _artifact_from_json(e["artifact"], record, what), tuple(digests))
+                            _artifact_from_json(e["artifact"], record, what), tuple(digests), _str(words, what))
     return CacheEntry(outcome, tuple(stamps))
 
 

@@ -117,6 +117,12 @@ def words(text: str) -> set[str]:
     return set().union(*map(_piece_words, set(text.split())))
 
 
+def entry_words(entry: Mapping[str, Any]) -> str:
+    """What the offline index holds a search entry under: the words of its title, then its text (what Pagefind
+    reads), sorted and joined by spaces (no word holds white space), as the build cache keeps them."""
+    return " ".join(sorted(words(entry["title"] + " " + entry["text"])))
+
+
 _DROPPED = frozenset(("Pd", "Pe", "Pf", "Pi", "Po", "Ps"))
 
 
@@ -192,13 +198,19 @@ def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> l
     return [plan.page() for plan in offline_plans(entries, config)]
 
 
-def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> list[PagePlan]:
-    """offline_index's files, not yet written; each is keyed by its own data, so only a changed one is written."""
+def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
+                  entries_words: Sequence[str] | None = None) -> list[PagePlan]:
+    """offline_index's files, not yet written; each is keyed by its own data, so only a changed one is written.
+
+    entries_words: entry_words of each entry, when they were cut already (by the workers, or kept in the cache).
+    """
     pages: list[PagePlan] = []
     postings: dict[str, list[int]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
     for number, entry in enumerate(entries):
-        for word in words(entry["title"] + " " + entry["text"]):  # what Pagefind reads: the title, then the text
+        # What Pagefind reads: the title, then the text.
+        found = entries_words[number].split() if entries_words is not None else words(entry["title"] + " " + entry["text"])
+        for word in found:
             postings.setdefault(word, []).append(number)
         for key, value in entry["filters"].items():
             filters.setdefault(key, {}).setdefault(value, []).append(number)

@@ -38,7 +38,7 @@ def _sql(cache: Path, *statements: str) -> None:
 
 def _rewrite(cache: Path, table: str, key: str, change: Callable[[object], object], *, raw: bool = False) -> None:
     """Change one row's JSON and store the matching checksum: a well-formed, hand-crafted cache."""
-    columns, key_column = (("entry", "search", "index_card", "browse_card"), "path") if table == "records" \
+    columns, key_column = (("entry", "search", "index_card", "browse_card", "words"), "path") if table == "records" \
         else (("value",), "key")
     with closing(sqlite3.connect(cache)) as conn:
         text, *plain = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
