@@ -105,3 +105,18 @@ def test_without_the_cache_every_site_wide_file_is_made(generated, tmp_path):
     log = build(site, out, "--no-search", "--no-cache")
     assert not SITEWIDE.search(log)
     assert_same_as_clean(site, out, tmp_path, "--no-search")
+
+
+def test_the_build_result_counts_the_site_wide_files_taken_unchanged(generated, tmp_path):
+    from sitegen.config import load_config
+    from sitegen.engine.pipeline import build as build_site
+
+    site = tmp_path / "site"
+    shutil.copytree(generated, site)
+    config = load_config(site, output_dir=tmp_path / "out")
+    first = build_site(config, search=False)
+    assert first.ok and first.sitewide > RECORDS and first.sitewide_reused == 0
+    edit(_records(site)[7], "abstract: >-\n  ", "abstract: >-\n  Edited once. ")
+    second = build_site(config, search=False)
+    assert second.ok and second.sitewide == first.sitewide
+    assert second.sitewide - second.sitewide_reused <= 40
