@@ -7,9 +7,10 @@ Data flows one way: load produces RawRecord, validate turns it into Record
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, Mapping, NamedTuple
+from typing import Any, Callable, Literal, Mapping, NamedTuple
 
 Level = Literal["error", "warning"]
 
@@ -141,6 +142,34 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class PagePlan:
+    """A site-wide file before it is made: where it goes, a key of exactly what its bytes depend on, and how to make it.
+
+    Two plans with one key and one path make the same bytes (given the same environment key:
+    the generator, layouts, configuration and site-wide facts), so the build may hard-link the
+    previous output's file instead of calling make (engine/sitewide.py).
+    """
+
+    out_path: PurePosixPath  # relative to the output folder
+    key: str  # plan_key of its inputs: the items it shows, in order, and the page's own parameters
+    make: Callable[[], bytes]
+    source: str = ""  # what it is made from, for messages
+
+    def page(self) -> Page:
+        """The file, made."""
+        return Page(self.out_path, self.make(), self.source)
+
+
+def plan_key(*parts: object) -> str:
+    """A PagePlan's key: the sha256 of the parts' reprs (plain data: strings, numbers, tuples, frozen dataclasses)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = (part if isinstance(part, str) else repr(part)).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)  # lengths first: no two lists of parts hash alike
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     """A file copied into the output as it is (an asset, an artifact, a contract)."""
 
@@ -160,6 +189,8 @@ class BuildResult:
     warnings: int = 0
     elapsed: float = 0.0  # seconds
     indexed: bool = False  # whether the Pagefind index was built
+    sitewide: int = 0  # site-wide files (index, browse, feeds, dumps, offline search): how many there are
+    sitewide_reused: int = 0  # how many of them were linked unchanged from the previous output, not made again
     diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # every problem found
     outcomes: tuple["RecordOutcome", ...] = field(default=(), repr=False)  # per record, for the live preview
 
@@ -218,3 +249,6 @@ class RecordOutcome:
     cards: tuple[str, str] = ("", "")  # its card on the index and on the browse pages, as HTML
     artifact: ArtifactRead | None = None  # the local artifact validation read, if the record names one
     output_digests: tuple[str, ...] = ()  # sha256 of each output's bytes, in the order of outputs
+    # The words the offline index finds it by (search/offline.py, entry_words), sorted, one space apart: cut
+    # once, in the worker that renders the record, and kept in the build cache like its cards.
+    words: str = ""

@@ -51,8 +51,9 @@ from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
 from .digest import file_sha256, same_bytes, settled, stamp_of
 from .cachedb import SCHEMA_VERSION, check_header, connect, read_meta, read_records, row, update, write_new
-from .stored import (BuildState, CacheEntry, SearchFiles, Unusable, entry_from_json, entry_json, env_from_json,
-                     search_from_json, search_json, state_from_json, state_json)
+from .stored import (BuildState, CacheEntry, SearchFiles, SitewideFile, Unusable, entry_from_json, entry_json,
+                     env_from_json, search_from_json, search_json, sitewide_from_json, sitewide_json, state_from_json,
+                     state_json)
 from .write import plain_relative
 
 def cache_path(config: SiteConfig) -> Path:
@@ -103,6 +104,8 @@ class BuildCache:
         self.rewrite = True  # whether save writes a new file instead of updating this one
         self.search = SearchFiles("", ())
         self.state: BuildState | None = None
+        self.sitewide: dict[str, SitewideFile] = {}  # the previous build's site-wide files, by key
+        self._sitewide_now: list[SitewideFile] = []  # this build's, noted by remember_sitewide
         self._unchanged: set[str] = set()  # rows reused exactly as they are: left alone by save
         self._restamped: dict[str, CacheEntry] = {}  # rows reused by content whose stamps are new
         self._folders: dict[str, bool] = {}  # folders of the previous output found to be real folders
@@ -120,6 +123,7 @@ class BuildCache:
                 meta = read_meta(conn)
             env = env_from_json(meta["env"])
             search, state = search_from_json(meta["search"]), state_from_json(meta["state"])
+            sitewide = sitewide_from_json(meta["sitewide"])
         except Unusable as why:
             self._give_up(str(why))
             return
@@ -130,6 +134,7 @@ class BuildCache:
         self.search = search
         if env == self.env:
             self.records_usable, self.rewrite, self.state = True, False, state
+            self.sitewide = sitewide  # their keys hold the environment key too; a change of it matches none
 
     def _give_up(self, reason: str) -> None:
         """Say once why the cache is ignored, and use none of it."""
@@ -139,6 +144,7 @@ class BuildCache:
             self._said = True
         self.records_usable, self.rewrite, self.state = False, True, None
         self.search = SearchFiles("", ())
+        self.sitewide = {}
         self._unchanged.clear()
         self._restamped.clear()
 
@@ -164,11 +170,11 @@ class BuildCache:
         found: dict[str, RecordOutcome] = {}
         try:
             with closing(connect(self.path)) as conn:
-                for rel, value, search, cards in read_records(conn):
+                for rel, value, search, cards, words in read_records(conn):
                     source = wanted.get(rel)  # type: ignore[arg-type]
                     if source is None:
                         continue  # a deleted record: save drops its row
-                    entry = entry_from_json(value, source.rel, search, cards)
+                    entry = entry_from_json(value, source.rel, search, cards, words)
                     outcome = self._still_valid(entry, source)
                     if outcome is not None:
                         found[rel] = outcome
@@ -241,6 +247,20 @@ class BuildCache:
         self.search = SearchFiles(key, tuple(sorted((p.relative_to(stage).as_posix(), file_sha256(p), NO_STAMP)
                                                     for p in files)))
 
+    # -- the site-wide files --
+
+    def reusable_sitewide(self, key: str, path: str) -> SitewideFile | None:
+        """The previous output's file at path, when it was made from the same inputs (key) and is untouched."""
+        found = self.sitewide.get(key) if self.records_usable else None
+        if found is None or found.path != path:
+            return None
+        same, now = self._previous_file(path, found.sha256, found.stamp)
+        return SitewideFile(key, path, found.sha256, now) if same else None
+
+    def remember_sitewide(self, files: Iterable[SitewideFile]) -> None:
+        """Note this build's site-wide files (made or linked); their stamps are taken once published."""
+        self._sitewide_now = list(files)
+
     # -- the end of a build --
 
     def save(self, outcomes: Iterable[RecordOutcome], inputs: str, diagnostics: tuple[Diagnostic, ...],
@@ -263,12 +283,14 @@ class BuildCache:
             if entry is not None:
                 changed.append(entry)
         # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
-        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards)
+        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards,
+                    entry.outcome.words)
                 for entry in changed)
         written = {entry.outcome.rel_path for entry in changed}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))
-        meta = {"env": self.env, "search": search_json(search),
+        sitewide = [SitewideFile(f.key, f.path, f.sha256, _lstamp(output / f.path)) for f in self._sitewide_now]
+        meta = {"env": self.env, "search": search_json(search), "sitewide": sitewide_json(sitewide),
                 "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result))}
         # The pickle file that sitegen wrote beside the cache before it was SQLite: nothing reads it.
         with suppress(OSError):

@@ -20,15 +20,16 @@ from typing import Iterable, Iterator
 
 from .stored import Unusable, dumps, loads
 
-# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more.
-SCHEMA_VERSION = 5
+# The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more;
+# 6 added the meta entry "sitewide" (the site-wide files and what they were made from) and each record's words.
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, search TEXT NOT NULL, index_card TEXT NOT NULL,"
-    " browse_card TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
+    " browse_card TEXT NOT NULL, words TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
 )
-META_KEYS = ("env", "search", "state")
+META_KEYS = ("env", "search", "state", "sitewide")
 # No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
 _MAX_ROW = 64 << 20
 
@@ -100,12 +101,13 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
     return meta
 
 
-def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, object, tuple[object, object]]]:
-    """Every record row as (path, its JSON parsed, its search entry, its two cards), each checked against its checksum."""
-    for rel, text, search, index_card, browse_card, sha256 in conn.execute(
-            "SELECT path, entry, search, index_card, browse_card, sha256 FROM records"):
-        yield rel, checked(sha256, f"the entry for {rel}", text, search, index_card, browse_card), search, \
-            (index_card, browse_card)
+def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, object, tuple[object, object], object]]:
+    """Every record row as (path, its JSON parsed, its search entry, its two cards, its words), each checked
+    against its checksum."""
+    for rel, text, search, index_card, browse_card, words, sha256 in conn.execute(
+            "SELECT path, entry, search, index_card, browse_card, words, sha256 FROM records"):
+        yield rel, checked(sha256, f"the entry for {rel}", text, search, index_card, browse_card, words), search, \
+            (index_card, browse_card), words
 
 
 def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]]) -> None:
@@ -120,7 +122,7 @@ def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.execute("COMMIT")
     # A journal left by a build killed while updating the old file must not be replayed into the new one.
     for suffix in ("-journal", "-wal", "-shm"):
@@ -138,7 +140,7 @@ def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]],
         try:
             stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records") if rel not in keep]
             conn.executemany("DELETE FROM records WHERE path = ?", stale)
-            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
             conn.execute("COMMIT")
         except BaseException:

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path, PurePosixPath
-from typing import Sequence, TextIO
+from typing import NamedTuple, Sequence, TextIO
 
 from ..config import SiteConfig
 from ..errors import BuildError, format_text
@@ -19,14 +19,15 @@ from ..records.addresses import check_aliases, load_aliases, record_slugs
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import NewSinceBase, check_across, validate_page
 from ..search.index import build_search_index, search_key, shard_count, shard_paths
-from ..search.offline import offline_index
-from ..site.browse import browse_pages, not_found_page
-from ..site.feeds import feed_files
-from ..site.harvest import harvest_files
+from ..search.offline import offline_plans
+from ..site.browse import browse_plans, not_found_page
+from ..site.feeds import feed_plans
+from ..site.harvest import crawler_files, dump_plans, records_index
 from ..site.redirects import redirect_pages
-from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, render_index, render_page, site_info
+from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
 from .cache import BuildCache, environment_key, environment_keys, inputs_fingerprint
 from .checked import unchanged_checks
+from .sitewide import Sitewide
 from .workers import RenderJob, default_jobs, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
@@ -134,7 +135,10 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
                   else "") + "; nothing was published", file=sys.stderr)
             return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started,
                                diagnostics=result.diagnostics)
-        written, html_pages = write_site_pages(stage, result, outcomes, config, site)
+        written, html_pages, sitewide, sitewide_reused = write_site_pages(stage, result, outcomes, config, site,
+                                                                          cache, env)
+        if sitewide_reused:
+            progress.say(f"{sitewide_reused} of {sitewide} site-wide files unchanged: taken from the previous build")
         progress.say(f"wrote {written} files")
         if search:
             index_search(stage, outcomes, config, cache, jobs, progress)
@@ -146,7 +150,7 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
     return BuildResult(ok=True, records=len(result.records), pages=html_pages, files=written,
                        warnings=warnings, elapsed=elapsed, indexed=search, diagnostics=result.diagnostics,
-                       outcomes=tuple(outcomes))
+                       outcomes=tuple(outcomes), sitewide=sitewide, sitewide_reused=sitewide_reused)
 
 
 def _nothing_to_do(config: SiteConfig, previous: tuple[tuple[Diagnostic, ...], tuple[int, int, int, bool]],
@@ -181,29 +185,59 @@ def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: Site
     return [outcomes[s.rel] for s in sources]
 
 
+class SiteWritten(NamedTuple):
+    """What write_site_pages put into the staging folder."""
+
+    files: int  # every file of the output, linked ones included, the search bundle excluded
+    html_pages: int
+    sitewide: int  # site-wide files (index, browse, feeds, dumps, offline search) made or linked; artifacts not counted
+    sitewide_reused: int  # how many of those were linked unchanged from the previous output, not made
+
+
 def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[RecordOutcome], config: SiteConfig,
-                     site: SiteInfo) -> tuple[int, int]:
+                     site: SiteInfo, cache: BuildCache | None = None, env: str = "") -> SiteWritten:
     """The site-wide pages, made from all records together, and the copied files.
 
-    Returns how many files the output holds and how many of them are HTML pages.
+    With a cache (and the environment key env), a site-wide file made from the same inputs as
+    the previous build's is hard-linked from the previous output instead (engine/sitewide.py).
     """
     records = result.records
     shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
     cards = {o.record.url: o.cards for o in outcomes if o.record is not None}
-    shared: list[Page] = [*render_index(records, config, site, shards, cards),
+    sitewide = Sitewide(cache, env)
+    shared: list[Page] = [*sitewide.pages(index_plans(records, config, site, shards, cards)),
                           *(render_page(p, config, site) for p in result.pages), *contract_pages(),
-                          *browse_pages(records, config, site, cards), not_found_page(config, site),
-                          *feed_files(records, config, site.build_date)]
-    shared.extend(offline_index([json.loads(entry) for entry in search_entries(outcomes)], config))
+                          *sitewide.pages(browse_plans(records, config, site, cards)), not_found_page(config, site),
+                          *sitewide.pages(feed_plans(records, config, site.build_date))]
+    ordered = index_order(o.record for o in outcomes if o.record is not None)
+    by_url = {o.record.url: o for o in outcomes if o.record is not None}
+    # The words were cut by the workers (or kept in the cache); an outcome without them (made elsewhere) cuts its own.
+    entries_words = [by_url[r.url].words for r in ordered] if all(o.words for o in by_url.values()) else None
+    shared.extend(sitewide.pages(offline_plans([json.loads(by_url[r.url].search) for r in ordered], config,
+                                               entries_words)))
+    dumps = dump_plans(records, config)
+    made = sitewide.resolve(plan for plan, _count in dumps)
+    listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
+    shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
     per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
-    shared.extend(harvest_files(records, paths, config, site.build_date))  # last: the sitemap lists every page
+    shared.extend(crawler_files(records, paths, config))  # last: the sitemap lists every page
     # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
     shared.extend(redirect_pages(result.aliases, records, site))
-    files = collect_assets(config) + artifact_files(records, config)
-    check_collisions(shared, files, per_record)
+    # A record's artifact, as its validation read it: an unchanged one is linked, like the site-wide files.
+    digests = {config.content_dir.joinpath(*o.artifact.path.split("/")): o.artifact.sha256
+               for o in outcomes if o.record is not None and o.artifact is not None}
+    artifacts = artifact_files(records, config)
+    copies = sitewide.copies(artifacts, digests)
+    assets = collect_assets(config)
+    check_collisions(shared, assets + artifacts, per_record)
     html_pages = sum(1 for path in paths if path.suffix == ".html")
-    return write_files(stage, shared, files) + len(per_record), html_pages
+    linked = link_previous(stage, config.output_dir, sitewide.linked)
+    written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record)
+    sitewide.note_copies(stage)
+    if cache is not None:
+        cache.remember_sitewide(sitewide.files)
+    return SiteWritten(written, html_pages, sitewide.made_or_linked, sitewide.pages_linked)
 
 
 def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,

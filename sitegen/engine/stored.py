@@ -45,6 +45,16 @@ class SearchFiles:
 
 
 @dataclass(frozen=True, slots=True)
+class SitewideFile:
+    """A site-wide file of the published output: the key of what it was made from, and its bytes."""
+
+    key: str  # sha256 of the environment key, the path and the plan's key (engine/sitewide.py)
+    path: str  # in the output folder
+    sha256: str
+    stamp: Stamp  # NO_STAMP: check by hash
+
+
+@dataclass(frozen=True, slots=True)
 class BuildState:
     """What the last build read and published, for a build with nothing to do."""
 
@@ -92,6 +102,11 @@ def entry_json(entry: CacheEntry) -> dict:
 def search_json(search: SearchFiles) -> dict:
     """The search bundle's row as JSON."""
     return {"key": search.key, "files": [[path, digest, _stamp_json(stamp)] for path, digest, stamp in search.files]}
+
+
+def sitewide_json(files: Sequence[SitewideFile]) -> list:
+    """The site-wide files' row as JSON."""
+    return [[f.key, f.path, f.sha256, _stamp_json(f.stamp)] for f in files]
 
 
 def state_json(state: BuildState) -> dict:
@@ -210,10 +225,11 @@ def _artifact_from_json(value: object, record: Record, what: str) -> ArtifactRea
     return ArtifactRead(_str(a["path"], what), _sha256(a["sha256"], what), _stamp(a["stamp"], what))
 
 
-def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object]) -> CacheEntry:
+def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object],
+                    words: object) -> CacheEntry:
     """A record's row, checked field by field; Unusable when anything is unexpected.
 
-    search and cards are stored as plain text beside the JSON: they are the bulk of a row,
+    search, cards and words are stored as plain text beside the JSON: they are the bulk of a row,
     and parsing them as JSON strings would be most of the time it takes to read the cache.
     """
     what = f"the entry for {rel_path}"
@@ -246,7 +262,7 @@ def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[o
         raise Unusable(f"{what} has no outputs")
     outcome = RecordOutcome(rel_path, _stamp(e["stamp"], what), diagnostics, record, id_pos, tuple(outputs),
                             _str(search, what), (_str(cards[0], what), _str(cards[1], what)),
-                            _artifact_from_json(e["artifact"], record, what), tuple(digests))
+                            _artifact_from_json(e["artifact"], record, what), tuple(digests), _str(words, what))
     return CacheEntry(outcome, tuple(stamps))
 
 
@@ -268,6 +284,23 @@ def search_from_json(value: object) -> SearchFiles:
     if [f[0] for f in files] != sorted({f[0] for f in files}):
         raise Unusable(f"{what} lists its files out of order or twice")
     return SearchFiles(key, tuple(files))
+
+
+def sitewide_from_json(value: object) -> dict[str, SitewideFile]:
+    """The site-wide files' row, checked, by key: every path inside the output, no key or path twice."""
+    what = "the site-wide files entry"
+    files: dict[str, SitewideFile] = {}
+    paths: set[str] = set()
+    for item in _list(value, what):
+        if not isinstance(item, list) or len(item) != 4:
+            raise Unusable(f"{what} has a malformed file")
+        found = SitewideFile(_sha256(item[0], what), _output_path(item[1], what), _sha256(item[2], what),
+                             _stamp(item[3], what))
+        if found.key in files or found.path in paths:
+            raise Unusable(f"{what} names a file twice")
+        files[found.key] = found
+        paths.add(found.path)
+    return files
 
 
 def state_from_json(value: object) -> BuildState:

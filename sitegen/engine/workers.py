@@ -66,14 +66,14 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     from .write import write_pages
 
     artifact = _artifact_read(record.fields, config)  # for the cache; a check keeps none
-    pages, search, cards = record_outputs(record, config, job.site)
+    pages, search, cards, words = record_outputs(record, config, job.site)
     write_pages(job.stage, pages)
     # The body is rendered and written; the site-wide pages never read it, so it does not travel back or into the cache.
     record = dataclasses.replace(record, body_md="")
     # The digests let the next build check the published files by content, wherever they came from.
     return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos,
                          tuple(p.out_path.as_posix() for p in pages), search, cards, artifact,
-                         tuple(hashlib.sha256(p.content).hexdigest() for p in pages))
+                         tuple(hashlib.sha256(p.content).hexdigest() for p in pages), words)
 
 
 # Worker processes receive the configuration once, when they start, not with every chunk.

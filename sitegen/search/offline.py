@@ -53,7 +53,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..config import SiteConfig
-from ..model import Page
+from ..model import Page, PagePlan, plan_key
 from .index import script_json
 
 FOLDER = "search"
@@ -114,10 +114,13 @@ def _piece_words(piece: str) -> tuple[str, ...]:
 
 def words(text: str) -> set[str]:
     """The distinct words Pagefind indexes for a text (see the module's notes)."""
-    out: set[str] = set()
-    for piece in set(text.split()):
-        out.update(_piece_words(piece))
-    return out
+    return set().union(*map(_piece_words, set(text.split())))
+
+
+def entry_words(entry: Mapping[str, Any]) -> str:
+    """What the offline index holds a search entry under: the words of its title, then its text (what Pagefind
+    reads), sorted and joined by spaces (no word holds white space), as the build cache keeps them."""
+    return " ".join(sorted(words(entry["title"] + " " + entry["text"])))
 
 
 _DROPPED = frozenset(("Pd", "Pe", "Pf", "Pi", "Po", "Ps"))
@@ -153,11 +156,15 @@ def word_chunks(postings: Mapping[str, str], length: int = KEY_CHARS) -> dict[st
     return chunks
 
 
-def encode(numbers: Iterable[int]) -> str:
-    """Ascending record numbers as base-36 gaps: [0, 3, 4, 50] -> '0.3.1.1a'."""
+def encode(numbers: Iterable[int], digits: Sequence[str] | None = None) -> str:
+    """Ascending record numbers as base-36 gaps: [0, 3, 4, 50] -> '0.3.1.1a'.
+
+    digits: _base36 of 0, 1, 2, ... as far as the largest gap, when the caller has them made once.
+    """
     out, previous = [], 0
     for number in numbers:
-        out.append(_base36(number - previous))
+        gap = number - previous
+        out.append(digits[gap] if digits is not None else _base36(gap))
         previous = number
     return ".".join(out)
 
@@ -172,9 +179,12 @@ def _base36(n: int) -> str:
             return text
 
 
-def _script(name: str, data: Any) -> Page:
-    body = f"SITEGEN_SEARCH_CHUNK({script_json(name)},{script_json(data)});\n"
-    return Page(PurePosixPath(f"{FOLDER}/{name}.js"), body.encode("utf-8"), "the offline search index")
+def _script(name: str, data: Any) -> PagePlan:
+    """One file of the index, not yet written, keyed by its name and data (the environment key joins it)."""
+    def make() -> bytes:
+        return f"SITEGEN_SEARCH_CHUNK({script_json(name)},{script_json(data)});\n".encode("utf-8")
+    return PagePlan(PurePosixPath(f"{FOLDER}/{name}.js"), plan_key("offline", name, data), make,
+                    "the offline search index")
 
 
 def _shown(entry: Mapping[str, Any]) -> list[Any]:
@@ -185,23 +195,35 @@ def _shown(entry: Mapping[str, Any]) -> list[Any]:
 
 def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> list[Page]:
     """Every file of the offline index, from the search entries in index order (newest first)."""
-    pages: list[Page] = []
+    return [plan.page() for plan in offline_plans(entries, config)]
+
+
+def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
+                  entries_words: Sequence[str] | None = None) -> list[PagePlan]:
+    """offline_index's files, not yet written; each is keyed by its own data, so only a changed one is written.
+
+    entries_words: entry_words of each entry, when they were cut already (by the workers, or kept in the cache).
+    """
+    pages: list[PagePlan] = []
     postings: dict[str, list[int]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
     for number, entry in enumerate(entries):
-        for word in words(entry["title"] + " " + entry["text"]):  # what Pagefind reads: the title, then the text
+        # What Pagefind reads: the title, then the text.
+        found = entries_words[number].split() if entries_words is not None else words(entry["title"] + " " + entry["text"])
+        for word in found:
             postings.setdefault(word, []).append(number)
         for key, value in entry["filters"].items():
             filters.setdefault(key, {}).setdefault(value, []).append(number)
+    digits = [_base36(n) for n in range(len(entries) + 1)]  # every gap is smaller than the count
     chunks = {chunk_key(prefix): words for prefix, words in
-              word_chunks({word: encode(numbers) for word, numbers in postings.items()}).items()}
+              word_chunks({word: encode(numbers, digits) for word, numbers in postings.items()}).items()}
     pages += [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
-    pages += [_script(f"f/{key}/{value}", encode(numbers))
+    pages += [_script(f"f/{key}/{value}", encode(numbers, digits))
               for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
     by_score = sorted(range(len(entries)), key=lambda n: (-(entries[n]["score"] if entries[n]["score"] is not None else -1), n))
     by_title = sorted(range(len(entries)), key=lambda n: (entries[n]["title"].casefold(), n))
-    pages += [_script("s/score", ".".join(_base36(n) for n in by_score)),
-              _script("s/title", ".".join(_base36(n) for n in by_title))]
+    pages += [_script("s/score", ".".join(digits[n] for n in by_score)),
+              _script("s/title", ".".join(digits[n] for n in by_title))]
     for start in range(0, len(entries), RECORDS_PER_CHUNK):
         pages.append(_script(f"r/{start // RECORDS_PER_CHUNK}",
                              [_shown(e) for e in entries[start:start + RECORDS_PER_CHUNK]]))

@@ -20,9 +20,9 @@ from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
-from ..model import Page, Record
+from ..model import Page, PagePlan, Record, plan_key
 from .badges import GUIDE_ANCHORS, browse_path, filter_values
-from .listing import ListingPage, paginate
+from .listing import ListingPage, paginate, placed
 from .render import SiteInfo, at_root, index_order, listing_context, page_head, record_cards, render_template, template_env
 
 BROWSE_INDEX = "browse/index.html"
@@ -102,19 +102,34 @@ def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence
 def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
                  cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
     """browse/index.html and the pages of each value of each facet; cards_html as for the index (render.record_cards)."""
+    return [plan.page() for plan in browse_plans(records, config, site, cards_html)]
+
+
+def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
+                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[PagePlan]:
+    """browse_pages' pages, each not yet rendered, keyed by what it shows (counts, cards in order) and its place."""
     env = template_env(config.layouts_dir)
     index = context_for_browse_index(records, config, site)
     entries = [_entry(r, (cards_html[r.url] if cards_html else record_cards(r, config, site))[1])
                for r in index_order(records)]  # once each, though every record is on four pages
-    pages = [Page(PurePosixPath(BROWSE_INDEX), render_template(env, "browse-index.html", index).encode("utf-8"),
-                  "the browse pages")]
+
+    def make_index() -> bytes:
+        return render_template(env, "browse-index.html", index).encode("utf-8")
+
+    def make(facet: Facet, value: Mapping[str, Any], matching: list[dict[str, Any]], listing: ListingPage) -> bytes:
+        return render_template(env, "browse.html", context_for_browse(facet, value, matching, listing, site)).encode("utf-8")
+
+    # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
+    plans = [PagePlan(PurePosixPath(BROWSE_INDEX), plan_key("browse-index", index["facets"], index["total"]), make_index,
+                      "the browse pages")]
     for facet, facet_context in zip(FACETS, index["facets"]):
         for value in facet_context["values"]:
             matching = [e for e in entries if e["codes"][facet.key] == value["value"]]
             for listing in paginate(len(matching), config.page_size, value["href"]):
-                html = render_template(env, "browse.html", context_for_browse(facet, value, matching, listing, site))
-                pages.append(Page(PurePosixPath(listing.path), html.encode("utf-8"), "the browse pages"))
-    return pages
+                key = plan_key("browse", facet, value, placed(listing), len(matching), *(matching[i]["html"] for i in listing.items))
+                plans.append(PagePlan(PurePosixPath(listing.path), key,
+                                      lambda f=facet, v=value, m=matching, l=listing: make(f, v, m, l), "the browse pages"))
+    return plans
 
 
 def not_found_page(config: SiteConfig, site: SiteInfo) -> Page:

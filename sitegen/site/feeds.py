@@ -28,11 +28,11 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 from ..config import SiteConfig
-from ..model import Page, Record
+from ..model import Page, PagePlan, Record, plan_key
 from .markdown import inline_text
 from .render import index_order
 
@@ -82,8 +82,12 @@ def entry_id(*parts: str) -> str:
 
 def record_entries(records: Iterable[Record], config: SiteConfig) -> list[Entry]:
     """Every record's entry, newest first."""
+    return _record_entries(index_order(records), config)
+
+
+def _record_entries(ordered: Iterable[Record], config: SiteConfig) -> list[Entry]:
     entries = []
-    for record in index_order(records):
+    for record in ordered:
         fields = record.fields
         status = record.correction_status
         title = record.title if status == "current" else f"[{config.correction_statuses[status]['label']}] {record.title}"
@@ -174,14 +178,30 @@ def feed_xml(path: PurePosixPath, title: str, entries: Sequence[Entry], config: 
     return "\n".join(head + [_entry_xml(e, root) for e in entries] + ["</feed>"]) + "\n"
 
 
-def _feed_documents(path: PurePosixPath, title: str, entries: Sequence[Entry], config: SiteConfig,
-                    fallback: str, what: str) -> list[Page]:
-    """The current feed (the newest FEED_ENTRIES) and its archived documents (full chunks from the oldest)."""
-    archived = len(entries) // FEED_ENTRIES
-    oldest_first = list(reversed(entries))
+Item = TypeVar("Item")
+
+
+def _feed_documents(path: PurePosixPath, title: str, items: Sequence[Item], identity: Callable[[Item], object],
+                    entries_of: Callable[[Sequence[Item]], list[Entry]], config: SiteConfig,
+                    fallback: str, what: str) -> list[PagePlan]:
+    """The current feed (the newest FEED_ENTRIES) and its archived documents (full chunks from the oldest).
+
+    items are newest first and become entries only for a document that is made; each document's key
+    is its place, its links and identity(item) of each item it holds (what its entries are made from).
+    """
+    archived = len(items) // FEED_ENTRIES
+    oldest_first = list(reversed(items))
+
+    def plan(here: PurePosixPath, doc_title: str, chunk: Sequence[Item], links: list[tuple[str, PurePosixPath]],
+             archive: bool) -> PagePlan:
+        def make() -> bytes:
+            return feed_xml(here, doc_title, entries_of(chunk), config, fallback, links, archive=archive).encode("utf-8")
+        # Site, layouts and configuration are in the build's environment key, which every key joins.
+        return PagePlan(here, plan_key("feed", here, doc_title, links, archive, fallback, *map(identity, chunk)), make,
+                        what)
+
     current_links = [("prev-archive", archive_path(path, archived))] if archived else []
-    pages = [Page(path, feed_xml(path, title, entries[:FEED_ENTRIES], config, fallback, current_links).encode("utf-8"),
-                  what)]
+    plans = [plan(path, title, items[:FEED_ENTRIES], current_links, False)]
     for number in range(1, archived + 1):
         chunk = list(reversed(oldest_first[(number - 1) * FEED_ENTRIES:number * FEED_ENTRIES]))  # newest first
         here = archive_path(path, number)
@@ -190,17 +210,27 @@ def _feed_documents(path: PurePosixPath, title: str, entries: Sequence[Entry], c
             links.append(("prev-archive", archive_path(path, number - 1)))
         if number < archived:
             links.append(("next-archive", archive_path(path, number + 1)))
-        pages.append(Page(here, feed_xml(here, f"{title} (archive {number})", chunk, config, fallback, links,
-                                         archive=True).encode("utf-8"), what))
-    return pages
+        plans.append(plan(here, f"{title} (archive {number})", chunk, links, True))
+    return plans
 
 
 def feed_files(records: Sequence[Record], config: SiteConfig, build_date: dt.date | None) -> list[Page]:
     """feeds/records.xml and feeds/corrections.xml, and their archived documents under feeds/archive/."""
+    return [plan.page() for plan in feed_plans(records, config, build_date)]
+
+
+def _record_identity(record: Record) -> tuple[str, str]:
+    # A record's entry is made from its validated fields alone, which are made from its file's bytes.
+    return (record.rel_path, record.digest)
+
+
+def feed_plans(records: Sequence[Record], config: SiteConfig, build_date: dt.date | None) -> list[PagePlan]:
+    """feed_files' documents, each not yet written; a records feed document is keyed by its records' file digests."""
     fallback = _stamp(build_date or dt.date(1970, 1, 1))  # only for a feed with no entries: still no clock
     return [
-        *_feed_documents(RECORDS_FEED, f"{config.title}: new records", record_entries(records, config), config,
-                         fallback, "the records feed"),
+        *_feed_documents(RECORDS_FEED, f"{config.title}: new records", index_order(records), _record_identity,
+                         lambda chunk: _record_entries(chunk, config), config, fallback, "the records feed"),
         *_feed_documents(CORRECTIONS_FEED, f"{config.title}: corrections and retractions",
-                         correction_entries(records, config), config, fallback, "the corrections feed"),
+                         correction_entries(records, config), lambda entry: entry, list, config, fallback,
+                         "the corrections feed"),
     ]

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from ..config import SiteConfig
-from ..model import Page, Record
+from ..model import Page, PagePlan, Record, plan_key
 from .render import contract_href
 
 RECORDS_JSON = PurePosixPath("records.json")
@@ -66,16 +66,35 @@ def _compact(value: Any) -> str:
 
 def records_files(records: Iterable[Record], config: SiteConfig, build_date: dt.date | None) -> list[Page]:
     """records.json and the dumps it lists (records/dumps/<id prefix>.jsonl, one record per line, by id)."""
-    dumps: dict[str, list[str]] = {}
+    pages = [(plan.page(), count) for plan, count in dump_plans(records, config)]
+    listed = [(page.out_path, count, len(page.content), hashlib.sha256(page.content).hexdigest()) for page, count in pages]
+    return [records_index(listed, config, build_date), *(page for page, _count in pages)]
+
+
+def dump_plans(records: Iterable[Record], config: SiteConfig) -> list[tuple[PagePlan, int]]:
+    """The dumps (records/dumps/<id prefix>.jsonl, one record per line, by id), not yet written, with their counts.
+
+    A dump is keyed by the file digests of its records, in order: each line is made from a
+    record's validated fields, which are made from its file's bytes.
+    """
+    dumps: dict[str, list[Record]] = {}
     for record in sorted(records, key=lambda r: r.id):
-        dumps.setdefault(record.id[5:7], []).append(_compact(record_item(record, config)))
-    pages, listed = [], []
-    for prefix, lines in sorted(dumps.items()):
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        path = f"records/dumps/{prefix}.jsonl"
-        pages.append(Page(PurePosixPath(path), data, "the records dumps"))
-        listed.append({"file": path, "ids": f"SRCH:{prefix}", "count": len(lines), "bytes": len(data),
-                       "sha256": hashlib.sha256(data).hexdigest()})
+        dumps.setdefault(record.id[5:7], []).append(record)
+
+    def make(chunk: Sequence[Record]) -> bytes:
+        return ("\n".join(_compact(record_item(record, config)) for record in chunk) + "\n").encode("utf-8")
+
+    return [(PagePlan(PurePosixPath(f"records/dumps/{prefix}.jsonl"),
+                      plan_key("dump", prefix, *((r.rel_path, r.digest) for r in chunk)),
+                      lambda chunk=chunk: make(chunk), "the records dumps"), len(chunk))
+            for prefix, chunk in sorted(dumps.items())]
+
+
+def records_index(dumps: Sequence[tuple[PurePosixPath, int, int, str]], config: SiteConfig,
+                  build_date: dt.date | None) -> Page:
+    """records.json, listing each dump as (path, records, bytes, sha256), in the order of dump_plans."""
+    listed = [{"file": path.as_posix(), "ids": f"SRCH:{path.stem}", "count": count, "bytes": size, "sha256": sha256}
+              for path, count, size, sha256 in dumps]
     index: dict[str, Any] = {
         "contract": INDEX_CONTRACT,
         "site": {"title": config.title, "description": config.description, "language": config.language,
@@ -88,7 +107,7 @@ def records_files(records: Iterable[Record], config: SiteConfig, build_date: dt.
     # One dump per line, so a new or corrected record is a one-line diff here too.
     head = _compact({key: value for key, value in index.items() if key != "dumps"})[:-1]
     text = head + ',"dumps":[\n' + ",\n".join(map(_compact, listed)) + ("\n" if listed else "") + "]}\n"
-    return [Page(RECORDS_JSON, text.encode("utf-8"), "the records index"), *pages]
+    return Page(RECORDS_JSON, text.encode("utf-8"), "the records index")
 
 
 def _urlset(lines: list[str]) -> str:
@@ -134,8 +153,12 @@ def robots_txt(base_url: str) -> str:
 def harvest_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig,
                   build_date: dt.date | None) -> list[Page]:
     """records.json and its dumps, and with a base URL the sitemap (over the given output paths) and robots.txt."""
-    out = records_files(records, config, build_date)
-    if config.base_url:
-        out += sitemap_files(paths, records, config.base_url)
-        out.append(Page(ROBOTS, robots_txt(config.base_url).encode("utf-8"), "robots.txt"))
-    return out
+    return records_files(records, config, build_date) + crawler_files(records, paths, config)
+
+
+def crawler_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig) -> list[Page]:
+    """With a base URL, the sitemap (over the given output paths) and robots.txt; nothing without one."""
+    if not config.base_url:
+        return []
+    return [*sitemap_files(paths, records, config.base_url),
+            Page(ROBOTS, robots_txt(config.base_url).encode("utf-8"), "robots.txt")]

@@ -15,7 +15,7 @@ JavaScript off and straight from disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 
@@ -92,3 +92,9 @@ def paginate(count: int, page_size: int, first_page: str) -> list[ListingPage]:
             oldest=link(1 if number != 1 and older_number not in (None, 1) else None, "Oldest records"),
         ))
     return pages
+
+
+def placed(page: ListingPage) -> ListingPage:
+    """The page without its items' positions, for its key (engine/sitewide.py): positions count from the newest,
+    so a new record moves them all, and a page shows them only as the cards its key holds already."""
+    return replace(page, items=())

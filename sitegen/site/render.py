@@ -23,14 +23,14 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..errors import BuildError
 from ..formats.schema import known_versions, parse_datetime
-from ..model import ContentPage, Diagnostic, Page, Record, SourcePos, StaticFile
+from ..model import ContentPage, Diagnostic, Page, PagePlan, Record, SourcePos, StaticFile, plan_key
 from ..records.validate import verified_claim_count
 from .badges import badges_for, filter_values, level_text
 from .cite import cite_context, doi_url
 from .markdown import inline_text, render_inline, render_markdown
 from .metadata import head_context
 from .suggest import suggestion_url
-from .listing import ListingPage, paginate
+from .listing import ListingPage, paginate, placed
 from .svgbadge import embed_context
 
 # Ids the record page uses itself (sections and their headings); a heading in the
@@ -447,25 +447,36 @@ def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, 
     search_shards are the Pagefind bundles merged into the main one; cards_html maps a
     record's url to its cards (record_cards), when they were made already.
     """
+    return [plan.page() for plan in index_plans(records, config, site, search_shards, cards_html)]
+
+
+def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = (),
+                cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[PagePlan]:
+    """render_index's pages, each not yet rendered, keyed by what it shows (its cards, in order) and its place."""
     ordered = index_order(records)
     cards = [(cards_html[r.url] if cards_html else record_cards(r, config, site))[0] for r in ordered]
     env = template_env(config.layouts_dir)
     filters = filter_options([filter_values(r) for r in ordered], config)
-    pages = []
-    for listing in paginate(len(ordered), config.page_size, "index.html"):
+    shards = " ".join(f"{path}/" for path in search_shards)
+
+    def make(listing: ListingPage) -> bytes:
         root = "../" * listing.path.count("/")
         title = site.title if listing.number == 0 else f"Research records {listing.first_position} to {listing.last_position}"
         context = {
             "site": site,
             "page": page_head(title, site.description, listing.path, site, root),
-            "search_shards": " ".join(f"{path}/" for path in search_shards),
+            "search_shards": shards,
             "cards": [{"html": at_root(cards[i], root)} for i in listing.items],
             "listing": listing_context(listing, len(ordered)),
             "filters": filters,
         }
-        html = render_template(env, "index.html", context)
-        pages.append(Page(PurePosixPath(listing.path), html.encode("utf-8"), "the record index"))
-    return pages
+        return render_template(env, "index.html", context).encode("utf-8")
+
+    # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
+    return [PagePlan(PurePosixPath(listing.path),
+                     plan_key("index", placed(listing), len(ordered), shards, filters, *(cards[i] for i in listing.items)),
+                     lambda listing=listing: make(listing), "the record index")
+            for listing in paginate(len(ordered), config.page_size, "index.html")]
 
 
 def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> dict[str, Any]:

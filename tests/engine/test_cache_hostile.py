@@ -38,7 +38,7 @@ def _sql(cache: Path, *statements: str) -> None:
 
 def _rewrite(cache: Path, table: str, key: str, change: Callable[[object], object], *, raw: bool = False) -> None:
     """Change one row's JSON and store the matching checksum: a well-formed, hand-crafted cache."""
-    columns, key_column = (("entry", "search", "index_card", "browse_card"), "path") if table == "records" \
+    columns, key_column = (("entry", "search", "index_card", "browse_card", "words"), "path") if table == "records" \
         else (("value",), "key")
     with closing(sqlite3.connect(cache)) as conn:
         text, *plain = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
@@ -74,6 +74,15 @@ def _output_path(path: str) -> Callable[[dict], None]:
             entry["outputs"][0][1] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             entry["outputs"][0][2] = [st.st_size, st.st_mtime_ns, st.st_ino]
     return change
+
+
+def _sitewide(change: Callable[[list], None]) -> Callable[[Path], None]:
+    def apply(cache: Path) -> None:
+        def edit_value(value: list) -> list:
+            change(value)
+            return value
+        _rewrite(cache, "meta", "sitewide", edit_value)
+    return apply
 
 
 def _search_file(path: str) -> Callable[[dict], None]:
@@ -123,7 +132,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "another SQLite database": (_other_database, "it is not a sitegen build cache"),
     "the old pickle format": (_old_pickle_format, "not an SQLite database"),
     "another cache format": (lambda cache: _sql(cache, "PRAGMA user_version = 4"),
-                             "it was written in cache format 4; this sitegen reads format 5"),
+                             "it was written in cache format 4; this sitegen reads format 6"),
     "a trigger": (lambda cache: _sql(cache, "CREATE TRIGGER t AFTER INSERT ON records BEGIN DELETE FROM meta; END"),
                   "its tables are not the ones sitegen writes"),
     "a view": (lambda cache: _sql(cache, "CREATE VIEW v AS SELECT 1"), "its tables are not the ones sitegen writes"),
@@ -138,6 +147,12 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "search file /etc/passwd": (_search(_search_file("/etc/passwd")), "which is not a path inside the output folder"),
     "search file outside the bundle": (_search(_search_file("records/arabic-ner-survey.html")),
                                        "outside the search index's folders"),
+    "site-wide file ../x": (_sitewide(lambda files: files[0].__setitem__(1, "../x")),
+                            "names '../x', which is not a path inside the output folder"),
+    "site-wide file /etc/passwd": (_sitewide(lambda files: files[0].__setitem__(1, "/etc/passwd")),
+                                   "which is not a path inside the output folder"),
+    "a site-wide file twice": (_sitewide(lambda files: files.append(list(files[0]))), "names a file twice"),
+    "a site-wide key that is no sha256": (_sitewide(lambda files: files[0].__setitem__(0, "x")), "is not a sha256"),
     "an artifact out of the content": (_entry(_set("artifact", {"path": "../../etc/passwd", "sha256": "0" * 64,
                                                                 "stamp": None})),
                                        "names another artifact than its record"),

@@ -390,7 +390,7 @@ def test_search_entry_holds_the_text_readers_search(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD})
     result = records_of(site)
     config = load_config(site)
-    _, entry_json, _ = record_outputs(result.records[0], config, site_info(config, result.pages))
+    _, entry_json, _, _ = record_outputs(result.records[0], config, site_info(config, result.pages))
     entry = json.loads(entry_json)
     assert entry["url"] == "records/rec.html" and entry["filters"] == {
         "level": "L2", "gate": "unverified", "tier": "watchlist", "status": "current", "language": "en"}
