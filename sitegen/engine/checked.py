@@ -59,11 +59,11 @@ def unchanged_checks(config: SiteConfig, envs: Collection[str], sources: Sequenc
             if env not in envs:
                 return {}  # another generator, other layouts, site.yaml or settings: every record is validated
             latest, content = config.latest_date, config.content_dir.resolve()
-            for rel, value, search, cards in read_records(conn):
+            for rel, value, search, cards, words in read_records(conn):
                 source = wanted.get(rel)  # type: ignore[arg-type]
                 if source is None:
                     continue  # a record deleted since
-                outcome = entry_from_json(value, source.rel, search, cards).outcome
+                outcome = entry_from_json(value, source.rel, search, cards, words).outcome
                 if unchanged_inputs(config, outcome, source, content) is not None and _dated_by(outcome, latest):
                     found[source.rel] = outcome
     except Unusable as why:

@@ -61,12 +61,12 @@ def everything(folder: Path) -> dict[str, tuple[int, bytes]]:
 def rewrite_row(cache: Path, rel: str, change) -> None:
     """Change one record's row as a build would write it, its checksum made anew (a row the cache trusts)."""
     with closing(sqlite3.connect(cache)) as conn:
-        entry, search, index_card, browse_card = conn.execute(
-            "SELECT entry, search, index_card, browse_card FROM records WHERE path = ?", (rel,)).fetchone()
+        entry, search, index_card, browse_card, words = conn.execute(
+            "SELECT entry, search, index_card, browse_card, words FROM records WHERE path = ?", (rel,)).fetchone()
         value = json.loads(entry)
         change(value)
-        conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                     row(rel, value, search, index_card, browse_card))
+        conn.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     row(rel, value, search, index_card, browse_card, words))
         conn.commit()
 
 
