@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, VALID_RECORD, record_with
+from gitrepo import git
 from jsonschema import Draft202012Validator
 
 
@@ -239,20 +240,6 @@ def test_json_format_abbreviated_is_still_json():
 
 
 # --- GitHub annotations name paths from the repository's top folder ---------------------------------
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          capture_output=True, text=True, env={**os.environ, **GIT_ENV})
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
 
 def test_github_annotations_with_root_in_a_subfolder_name_paths_from_the_repository(make_site, tmp_path):
     site = make_site({"content/records/rec.md": record_with("review_score: 7.5", "review_score: 70")})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_RECORD, record_with
-from helpers import git, git_site
+from gitrepo import git, publish as git_site
 
 from sitegen.cli import main
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_RECORD, record_with
-from helpers import check_site, git, git_site
+from gitrepo import git, publish as git_site
+from helpers import check_site
 
 from sitegen.cli import main
 from sitegen.config import load_config

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import record_with
+from gitrepo import git
 
 from sitegen.cli import main
 from sitegen.config import load_config
@@ -33,21 +32,6 @@ PUBLISHED = record_with("  status: current\n  entries: []", """\
       summary: Clarified the research question.""")
 
 OTHER = record_with("id: SRCH:0000AAAA", "id: SRCH:0000BBBB", record_with("title: A valid record", "title: Another record"))
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in repo with a fixed identity and no user or system configuration."""
-    done = subprocess.run(["git", "-C", str(repo), "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          capture_output=True, text=True, env={**os.environ, **GIT_ENV})
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
 
 @pytest.fixture
 def repo(make_site) -> Path:
