@@ -80,11 +80,6 @@ def entry_id(*parts: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(_ID_NAMESPACE, "/".join(parts)))
 
 
-def record_entries(records: Iterable[Record], config: SiteConfig) -> list[Entry]:
-    """Every record's entry, newest first."""
-    return _record_entries(index_order(records), config)
-
-
 def _record_entries(ordered: Iterable[Record], config: SiteConfig) -> list[Entry]:
     entries = []
     for record in ordered:

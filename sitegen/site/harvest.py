@@ -64,13 +64,6 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def records_files(records: Iterable[Record], config: SiteConfig, build_date: dt.date | None) -> list[Page]:
-    """records.json and the dumps it lists (records/dumps/<id prefix>.jsonl, one record per line, by id)."""
-    pages = [(plan.page(), count) for plan, count in dump_plans(records, config)]
-    listed = [(page.out_path, count, len(page.content), hashlib.sha256(page.content).hexdigest()) for page, count in pages]
-    return [records_index(listed, config, build_date), *(page for page, _count in pages)]
-
-
 def dump_plans(records: Iterable[Record], config: SiteConfig) -> list[tuple[PagePlan, int]]:
     """The dumps (records/dumps/<id prefix>.jsonl, one record per line, by id), not yet written, with their counts.
 
@@ -148,12 +141,6 @@ def sitemap_files(paths: Iterable[PurePosixPath], records: Iterable[Record], bas
 def robots_txt(base_url: str) -> str:
     """Everything may be crawled; the sitemap is named."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP.as_posix()}\n"
-
-
-def harvest_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig,
-                  build_date: dt.date | None) -> list[Page]:
-    """records.json and its dumps, and with a base URL the sitemap (over the given output paths) and robots.txt."""
-    return records_files(records, config, build_date) + crawler_files(records, paths, config)
 
 
 def crawler_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig) -> list[Page]:
