@@ -252,3 +252,5 @@ class RecordOutcome:
     # The words the offline index finds it by (search/offline.py, entry_words), sorted, one space apart: cut
     # once, in the worker that renders the record, and kept in the build cache like its cards.
     words: str = ""
+    # True when the build keeps search, cards and words on disk instead (engine/spill.py): they read "" here.
+    spilled: bool = False

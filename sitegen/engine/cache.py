@@ -43,7 +43,7 @@ import time
 from contextlib import closing, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..config import SiteConfig
 from ..model import NO_STAMP, ArtifactRead, Diagnostic, RecordOutcome, Stamp
@@ -159,10 +159,12 @@ class BuildCache:
 
     # -- records --
 
-    def reusable(self, sources: Sequence[SourceFile]) -> dict[str, RecordOutcome]:
+    def reusable(self, sources: Sequence[SourceFile],
+                 keep: Callable[[RecordOutcome], RecordOutcome] | None = None) -> dict[str, RecordOutcome]:
         """Last build's outcome of every source whose file, artifact and published files are unchanged, by rel path.
 
         Every row consulted is checked in full first; one bad row and no row is used.
+        keep: called on each outcome found, as it is read (engine/spill.py keeps its texts on disk).
         """
         if not self.records_usable:
             return {}
@@ -177,7 +179,7 @@ class BuildCache:
                     entry = entry_from_json(value, source.rel, search, cards, words)
                     outcome = self._still_valid(entry, source)
                     if outcome is not None:
-                        found[rel] = outcome
+                        found[rel] = keep(outcome) if keep is not None else outcome
         except Unusable as why:
             self._give_up(str(why))
             return {}
@@ -264,8 +266,11 @@ class BuildCache:
     # -- the end of a build --
 
     def save(self, outcomes: Iterable[RecordOutcome], inputs: str, diagnostics: tuple[Diagnostic, ...],
-             result: tuple[int, int, int, bool]) -> None:
+             result: tuple[int, int, int, bool],
+             texts: Callable[[RecordOutcome], tuple[str, tuple[str, str], str]] | None = None) -> None:
         """Note what every good record wrote, with the stamps of the published files, and what this build read.
+
+        texts: an outcome's search entry, cards and words, when they are not in the outcome (engine/spill.py).
 
         Called once the output is published, under the build lock. A cache that cannot be
         written is said so and left as it was: its rows still match the files they name.
@@ -283,9 +288,11 @@ class BuildCache:
             if entry is not None:
                 changed.append(entry)
         # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
-        rows = (row(entry.outcome.rel_path, entry_json(entry), entry.outcome.search, *entry.outcome.cards,
-                    entry.outcome.words)
-                for entry in changed)
+        def texted(outcome: RecordOutcome) -> tuple[str, ...]:
+            search, cards, words = texts(outcome) if texts is not None else (outcome.search, outcome.cards, outcome.words)
+            return (search, *cards, words)
+
+        rows = (row(entry.outcome.rel_path, entry_json(entry), *texted(entry.outcome)) for entry in changed)
         written = {entry.outcome.rel_path for entry in changed}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))

@@ -9,12 +9,13 @@ import json
 import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, Sequence, TextIO
 
 from ..config import SiteConfig
 from ..errors import BuildError, format_text
-from ..model import Alias, BuildResult, CheckResult, ContentPage, Diagnostic, Page, RecordOutcome
+from ..model import Alias, BuildResult, CheckResult, ContentPage, Diagnostic, Page, PagePlan, RecordOutcome
 from ..records.addresses import check_aliases, load_aliases, record_slugs
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import NewSinceBase, check_across, validate_page
@@ -24,10 +25,11 @@ from ..site.browse import browse_plans, not_found_page
 from ..site.feeds import feed_plans
 from ..site.harvest import crawler_files, dump_plans, records_index
 from ..site.redirects import redirect_pages
-from ..site.render import SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
+from ..site.render import Cards, CardsInMemory, SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
 from .cache import BuildCache, environment_key, environment_keys, inputs_fingerprint
 from .checked import unchanged_checks
 from .sitewide import Sitewide
+from .spill import Spill, SpilledEntries, open_spill
 from .workers import RenderJob, default_jobs, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
@@ -125,8 +127,11 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     previous = cache.up_to_date(inputs) if use_cache and not need_outcomes else None
     if previous is not None:
         return _nothing_to_do(config, previous, strict, started)
-    with staging(config.output_dir) as stage:  # a failure or a kill from here on leaves the old output as it was
-        outcomes = render_records(sources, config, site, stage, cache, jobs, progress)
+    with staging(config.output_dir) as stage, \
+            (nullcontext() if need_outcomes else open_spill(config.output_dir)) as spill:
+        # A failure or a kill from here on leaves the old output as it was. The records' texts wait in the spill
+        # (engine/spill.py), unless the caller wants whole outcomes back.
+        outcomes = render_records(sources, config, site, stage, cache, jobs, progress, spill)
         result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases)
         report(result.diagnostics)
         errors, warnings = len(result.errors), len(result.warnings)
@@ -136,15 +141,16 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
             return BuildResult(ok=False, errors=errors, warnings=warnings, elapsed=time.perf_counter() - started,
                                diagnostics=result.diagnostics)
         written, html_pages, sitewide, sitewide_reused = write_site_pages(stage, result, outcomes, config, site,
-                                                                          cache, env)
+                                                                          cache, env, spill)
         if sitewide_reused:
             progress.say(f"{sitewide_reused} of {sitewide} site-wide files unchanged: taken from the previous build")
         progress.say(f"wrote {written} files")
         if search:
-            index_search(stage, outcomes, config, cache, jobs, progress)
+            index_search(stage, outcomes, config, cache, jobs, progress, spill)
         publish(stage, config.output_dir)
         # Still under the build lock: no second build reads the cache while it is brought up to date.
-        cache.save(outcomes, inputs, result.diagnostics, (len(result.records), html_pages, written, search))
+        cache.save(outcomes, inputs, result.diagnostics, (len(result.records), html_pages, written, search),
+                   spill.texts if spill is not None else None)
     elapsed = time.perf_counter() - started
     print(f"built {len(result.records)} record(s), {html_pages} page(s), {warnings} warning(s) into "
           f"{config.rel(config.output_dir)} in {elapsed:.2f} s" + ("" if search else " (no search index)"), file=sys.stderr)
@@ -171,14 +177,18 @@ def _nothing_to_do(config: SiteConfig, previous: tuple[tuple[Diagnostic, ...], t
 
 
 def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,
-                   jobs: int, progress: "Progress") -> list[RecordOutcome]:
-    """Every record's outcome: unchanged ones linked from the previous output, the rest rendered by workers."""
-    reused = cache.reusable(sources)
+                   jobs: int, progress: "Progress", spill: Spill | None = None) -> list[RecordOutcome]:
+    """Every record's outcome: unchanged ones linked from the previous output, the rest rendered by workers.
+
+    With a spill, each outcome's texts go there as it arrives, and the outcomes returned are without them.
+    """
+    keep = spill.keep if spill is not None else (lambda outcome: outcome)
+    reused = cache.reusable(sources, keep)
     link_previous(stage, config.output_dir, (path for o in reused.values() for path in o.outputs))
     fresh = [s for s in sources if s.rel not in reused]
     outcomes = dict(reused)
     for done, outcome in enumerate(process_records(fresh, config, RenderJob(site, stage), jobs), start=1):
-        outcomes[outcome.rel_path] = outcome
+        outcomes[outcome.rel_path] = keep(outcome)
         progress.count("rendering records", done, len(fresh))
     if reused:
         progress.say(f"{len(reused)} unchanged record(s) taken from the previous build")
@@ -195,38 +205,40 @@ class SiteWritten(NamedTuple):
 
 
 def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[RecordOutcome], config: SiteConfig,
-                     site: SiteInfo, cache: BuildCache | None = None, env: str = "") -> SiteWritten:
+                     site: SiteInfo, cache: BuildCache | None = None, env: str = "", spill: Spill | None = None,
+                     manifests: Path | None = None) -> SiteWritten:
     """The site-wide pages, made from all records together, and the copied files.
 
     With a cache (and the environment key env), a site-wide file made from the same inputs as
     the previous build's is hard-linked from the previous output instead (engine/sitewide.py).
+    spill: where the outcomes' texts are, when they were spilled (engine/spill.py).
+    manifests: the folder holding each record's manifest file (records/<slug>.json), which the dumps
+    are made from; by default the staging folder.
     """
     records = result.records
     shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
-    cards = {o.record.url: o.cards for o in outcomes if o.record is not None}
+    good = [o for o in outcomes if o.record is not None]
+    cards: Cards = spill if spill is not None else CardsInMemory({o.record.url: o.cards for o in good})
     sitewide = Sitewide(cache, env)
     shared: list[Page] = [*sitewide.pages(index_plans(records, config, site, shards, cards)),
                           *(render_page(p, config, site) for p in result.pages), *contract_pages(),
                           *sitewide.pages(browse_plans(records, config, site, cards)), not_found_page(config, site),
                           *sitewide.pages(feed_plans(records, config, site.build_date))]
-    ordered = index_order(o.record for o in outcomes if o.record is not None)
-    by_url = {o.record.url: o for o in outcomes if o.record is not None}
-    # The words were cut by the workers (or kept in the cache); an outcome without them (made elsewhere) cuts its own.
-    entries_words = [by_url[r.url].words for r in ordered] if all(o.words for o in by_url.values()) else None
-    shared.extend(sitewide.pages(offline_plans([json.loads(by_url[r.url].search) for r in ordered], config,
-                                               entries_words)))
-    dumps = dump_plans(records, config)
+    shared.extend(sitewide.pages(_offline_plans(good, config, spill)))
+    folder = manifests or stage
+    dumps = dump_plans(records, config,
+                       lambda r: (folder / "records" / f"{r.slug}.json").read_text("utf-8").removesuffix("\n"))
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
     shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
-    per_record = [(path, o.rel_path) for o in outcomes if o.record is not None for path in o.outputs]
+    per_record = [(path, o.rel_path) for o in good for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
     shared.extend(crawler_files(records, paths, config))  # last: the sitemap lists every page
     # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
     shared.extend(redirect_pages(result.aliases, records, site))
     # A record's artifact, as its validation read it: an unchanged one is linked, like the site-wide files.
     digests = {config.content_dir.joinpath(*o.artifact.path.split("/")): o.artifact.sha256
-               for o in outcomes if o.record is not None and o.artifact is not None}
+               for o in good if o.artifact is not None}
     artifacts = artifact_files(records, config)
     copies = sitewide.copies(artifacts, digests)
     assets = collect_assets(config)
@@ -240,10 +252,22 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     return SiteWritten(written, html_pages, sitewide.made_or_linked, sitewide.pages_linked)
 
 
+def _offline_plans(good: Sequence[RecordOutcome], config: SiteConfig, spill: Spill | None) -> list[PagePlan]:
+    """The offline index's files, from the search entries in index order, read from the spill a few at a time."""
+    urls = [r.url for r in index_order(o.record for o in good)]
+    if spill is not None:
+        # The words were cut by the workers (or kept in the cache); an outcome without them (made elsewhere) cuts its own.
+        cut = spill.words(urls) if all(spill.words_present[url] for url in urls) else None
+        return offline_plans(SpilledEntries(spill, urls), config, cut)
+    by_url = {o.record.url: o for o in good}
+    cut = (by_url[url].words for url in urls) if all(o.words for o in good) else None
+    return offline_plans([json.loads(by_url[url].search) for url in urls], config, cut)
+
+
 def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
-                 progress: "Progress") -> None:
+                 progress: "Progress", spill: Spill | None = None) -> None:
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
-    entries = search_entries(outcomes)
+    entries = search_entries(outcomes, spill)
     key = search_key(entries, config)
     previous = cache.reusable_search(key)
     if previous is not None:
@@ -255,11 +279,14 @@ def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteCon
         cache.remember_search(key, stage)  # a reused bundle is remembered as it was
 
 
-def search_entries(outcomes: Sequence[RecordOutcome]) -> list[str]:
+def search_entries(outcomes: Sequence[RecordOutcome], spill: Spill | None = None) -> list[str]:
     """Every record's search entry in index order (newest first): the order Pagefind's shards and the
     offline index number records by (search/index.py, shard_of)."""
+    urls = [r.url for r in index_order(o.record for o in outcomes if o.record is not None)]
+    if spill is not None:
+        return list(spill.search(urls))
     by_url = {o.record.url: o.search for o in outcomes if o.record is not None}
-    return [by_url[r.url] for r in index_order(o.record for o in outcomes if o.record is not None)]
+    return [by_url[url] for url in urls]
 
 
 def report(diagnostics: Sequence[Diagnostic]) -> None:

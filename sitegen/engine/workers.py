@@ -25,6 +25,10 @@ from ..records.load import SourceFile, load_record
 from ..records.validate import validate_record
 from .digest import file_stamp, stamped_digest
 
+# Fields only a record's own pages show: a registry's worth of them would be most of the build's memory. A rendered
+# record's fields lack them, so whatever counts its claims does so here, in the worker (as its cards do).
+PAGE_ONLY_FIELDS = frozenset({"claims", "references", "provenance", "research_question"})
+
 # Below this many records a pool costs more than it saves.
 _PARALLEL_FROM = 64
 _CHUNK = 48
@@ -68,8 +72,10 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     artifact = _artifact_read(record.fields, config)  # for the cache; a check keeps none
     pages, search, cards, words = record_outputs(record, config, job.site)
     write_pages(job.stage, pages)
-    # The body is rendered and written; the site-wide pages never read it, so it does not travel back or into the cache.
-    record = dataclasses.replace(record, body_md="")
+    # The body and the long fields are rendered and written; the site-wide pages never read them (the dumps read
+    # the manifest file just written), so they do not travel back, stay in memory or go into the cache.
+    record = dataclasses.replace(record, body_md="", fields={k: v for k, v in record.fields.items()
+                                                             if k not in PAGE_ONLY_FIELDS})
     # The digests let the next build check the published files by content, wherever they came from.
     return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos,
                          tuple(p.out_path.as_posix() for p in pages), search, cards, artifact,

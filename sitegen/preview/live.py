@@ -113,7 +113,7 @@ class Preview:
             self.on_partial()
             shared = scratch / "site"
             shared.mkdir()
-            write_site_pages(shared, result, ordered, config, site)
+            write_site_pages(shared, result, ordered, config, site, manifests=output)  # the records' files are there now
             for path in sorted(shared.rglob("*")):
                 if path.is_file():
                     _replace_if_changed(path, output / path.relative_to(shared))

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
@@ -193,45 +194,75 @@ def _shown(entry: Mapping[str, Any]) -> list[Any]:
             entry["badges"], entry["filters"], entry["abstract"]]
 
 
+def _results(start: int, shown: list[list[Any]], entries: Sequence[Mapping[str, Any]]) -> PagePlan:
+    """r/<n>.js for the records from start: keyed by what it shows, made by reading those entries again."""
+    name, size = f"r/{start // RECORDS_PER_CHUNK}", len(shown)  # make holds no reference to shown
+
+    def make() -> bytes:
+        data = [_shown(e) for e in entries[start:start + size]]
+        return f"SITEGEN_SEARCH_CHUNK({script_json(name)},{script_json(data)});\n".encode("utf-8")
+    return PagePlan(PurePosixPath(f"{FOLDER}/{name}.js"), plan_key("offline", name, shown), make,
+                    "the offline search index")
+
+
 def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> list[Page]:
     """Every file of the offline index, from the search entries in index order (newest first)."""
     return [plan.page() for plan in offline_plans(entries, config)]
 
 
 def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
-                  entries_words: Sequence[str] | None = None) -> list[PagePlan]:
+                  entries_words: Iterable[str] | None = None) -> list[PagePlan]:
     """offline_index's files, not yet written; each is keyed by its own data, so only a changed one is written.
 
-    entries_words: entry_words of each entry, when they were cut already (by the workers, or kept in the cache).
+    entries: read once in order, then again only for the result files being made (r/), a slice at a
+    time, so a sequence that reads them from disk (engine/spill.py) is never held whole.
+    entries_words: entry_words of each entry in the same order, when they were cut already (by the
+    workers, or kept in the cache).
     """
     pages: list[PagePlan] = []
-    postings: dict[str, list[int]] = {}
+    # Record numbers as 4-byte arrays: a registry's postings are tens of millions of numbers.
+    postings: dict[str, array[int]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
+    scores: list[float] = []
+    titles: list[str] = []
+    shown: list[list[Any]] = []
+    cut = iter(entries_words) if entries_words is not None else None
     for number, entry in enumerate(entries):
         # What Pagefind reads: the title, then the text.
-        found = entries_words[number].split() if entries_words is not None else words(entry["title"] + " " + entry["text"])
+        found = next(cut).split() if cut is not None else words(entry["title"] + " " + entry["text"])
         for word in found:
-            postings.setdefault(word, []).append(number)
+            numbers = postings.get(word)
+            if numbers is None:
+                numbers = postings[word] = array("I")
+            numbers.append(number)
         for key, value in entry["filters"].items():
             filters.setdefault(key, {}).setdefault(value, []).append(number)
-    digits = [_base36(n) for n in range(len(entries) + 1)]  # every gap is smaller than the count
+        scores.append(entry["score"] if entry["score"] is not None else -1)
+        titles.append(entry["title"].casefold())
+        shown.append(_shown(entry))
+        if len(shown) == RECORDS_PER_CHUNK:
+            pages.append(_results(number + 1 - RECORDS_PER_CHUNK, shown, entries))
+            shown = []
+    count = len(scores)
+    if shown:
+        pages.append(_results(count - len(shown), shown, entries))
+    digits = [_base36(n) for n in range(count + 1)]  # every gap is smaller than the count
     chunks = {chunk_key(prefix): words for prefix, words in
               word_chunks({word: encode(numbers, digits) for word, numbers in postings.items()}).items()}
-    pages += [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
+    del postings
+    results, pages = pages, [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
     pages += [_script(f"f/{key}/{value}", encode(numbers, digits))
               for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
-    by_score = sorted(range(len(entries)), key=lambda n: (-(entries[n]["score"] if entries[n]["score"] is not None else -1), n))
-    by_title = sorted(range(len(entries)), key=lambda n: (entries[n]["title"].casefold(), n))
+    by_score = sorted(range(count), key=lambda n: (-scores[n], n))
+    by_title = sorted(range(count), key=lambda n: (titles[n], n))
     pages += [_script("s/score", ".".join(digits[n] for n in by_score)),
               _script("s/title", ".".join(digits[n] for n in by_title))]
-    for start in range(0, len(entries), RECORDS_PER_CHUNK):
-        pages.append(_script(f"r/{start // RECORDS_PER_CHUNK}",
-                             [_shown(e) for e in entries[start:start + RECORDS_PER_CHUNK]]))
+    pages += results
     labels = {"level": config.levels, "gate": config.gate_statuses, "tier": config.tiers,
               "status": config.correction_statuses}
     manifest = {
         "version": 1,
-        "count": len(entries),
+        "count": count,
         # Pagefind's shards (search/index.py, shard_of): a word is matched shard by shard, as there.
         "shardSize": config.limits.search_shard_size,
         # A served search ranks with Pagefind only up to this many matches (its time grows with each).

@@ -23,7 +23,8 @@ from ..config import SiteConfig
 from ..model import Page, PagePlan, Record, plan_key
 from .badges import GUIDE_ANCHORS, browse_path, filter_values
 from .listing import ListingPage, paginate, placed
-from .render import SiteInfo, at_root, index_order, listing_context, page_head, record_cards, render_template, template_env
+from .render import (Cards, SiteInfo, at_root, cards_of, index_order, listing_context, page_head, render_template,
+                     template_env)
 
 BROWSE_INDEX = "browse/index.html"
 
@@ -65,8 +66,8 @@ def _values(facet: Facet, codes: Sequence[Mapping[str, str]], config: SiteConfig
             for code, meta in facet.labels(config).items()]
 
 
-def _entry(record: Record, card: str) -> dict[str, Any]:
-    return {"html": card, "codes": filter_values(record)}
+def _entry(record: Record) -> dict[str, Any]:
+    return {"url": record.url, "codes": filter_values(record)}
 
 
 def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo) -> dict[str, Any]:
@@ -83,8 +84,8 @@ def context_for_browse_index(records: Sequence[Record], config: SiteConfig, site
 
 
 def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence[Mapping[str, Any]],
-                       listing: ListingPage, site: SiteInfo) -> dict[str, Any]:
-    """One page of a browse listing: entries are the records with this value, newest first, each with its card."""
+                       listing: ListingPage, site: SiteInfo, cards: Cards) -> dict[str, Any]:
+    """One page of a browse listing: entries are the records with this value, newest first (their urls)."""
     root = "../" * listing.path.count("/")
     title = f"{facet.title}: {value['label']}"
     if listing.number:
@@ -94,30 +95,33 @@ def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence
         "page": page_head(title, value["description"], listing.path, site, root),
         "facet": {"key": facet.key, "title": facet.title, "anchor": facet.anchor},
         "value": value,
-        "entries": [{"html": at_root(entries[i]["html"], root)} for i in listing.items],
+        "entries": [{"html": at_root(card, root)} for card in cards.cards([entries[i]["url"] for i in listing.items], 1)],
         "listing": listing_context(listing, len(entries)),
     }
 
 
 def browse_pages(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
-                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
+                 cards_html: Cards | Mapping[str, tuple[str, str]] | None = None) -> list[Page]:
     """browse/index.html and the pages of each value of each facet; cards_html as for the index (render.record_cards)."""
     return [plan.page() for plan in browse_plans(records, config, site, cards_html)]
 
 
 def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
-                 cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[PagePlan]:
-    """browse_pages' pages, each not yet rendered, keyed by what it shows (counts, cards in order) and its place."""
+                 cards_html: Cards | Mapping[str, tuple[str, str]] | None = None) -> list[PagePlan]:
+    """browse_pages' pages, each not yet rendered, keyed by what it shows (counts, cards in order) and its place.
+
+    As on the index, a page's cards are read when the page is made."""
     env = template_env(config.layouts_dir)
     index = context_for_browse_index(records, config, site)
-    entries = [_entry(r, (cards_html[r.url] if cards_html else record_cards(r, config, site))[1])
-               for r in index_order(records)]  # once each, though every record is on four pages
+    ordered = index_order(records)
+    cards = cards_of(ordered, config, site, cards_html)
+    entries = [_entry(r) for r in ordered]  # once each, though every record is on four pages
 
     def make_index() -> bytes:
         return render_template(env, "browse-index.html", index).encode("utf-8")
 
     def make(facet: Facet, value: Mapping[str, Any], matching: list[dict[str, Any]], listing: ListingPage) -> bytes:
-        return render_template(env, "browse.html", context_for_browse(facet, value, matching, listing, site)).encode("utf-8")
+        return render_template(env, "browse.html", context_for_browse(facet, value, matching, listing, site, cards)).encode("utf-8")
 
     # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
     plans = [PagePlan(PurePosixPath(BROWSE_INDEX), plan_key("browse-index", index["facets"], index["total"]), make_index,
@@ -126,7 +130,7 @@ def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
         for value in facet_context["values"]:
             matching = [e for e in entries if e["codes"][facet.key] == value["value"]]
             for listing in paginate(len(matching), config.page_size, value["href"]):
-                key = plan_key("browse", facet, value, placed(listing), len(matching), *(matching[i]["html"] for i in listing.items))
+                key = plan_key("browse", facet, value, placed(listing), len(matching), *(cards.card_key(matching[i]["url"], 1) for i in listing.items))
                 plans.append(PagePlan(PurePosixPath(listing.path), key,
                                       lambda f=facet, v=value, m=matching, l=listing: make(f, v, m, l), "the browse pages"))
     return plans

@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import PurePosixPath
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from ..config import SiteConfig
@@ -64,8 +64,22 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def dump_plans(records: Iterable[Record], config: SiteConfig) -> list[tuple[PagePlan, int]]:
+def record_line(record: Record, config: SiteConfig, manifest: str | None = None) -> str:
+    """record_item as one compact JSON line. manifest: the record's manifest file as written (render.manifest_page,
+    without its newline), spliced in as it is, so the build need not keep every record's fields to make the dumps."""
+    if manifest is None:
+        return _compact(record_item(record, config))
+    item = record_item(record, config)
+    url = item.pop("url", None)
+    del item["manifest"]  # the last two keys: the manifest, then the url
+    return _compact(item)[:-1] + ',"manifest":' + manifest + ("" if url is None else ',"url":' + _compact(url)) + "}"
+
+
+def dump_plans(records: Iterable[Record], config: SiteConfig,
+               manifests: Callable[[Record], str] | None = None) -> list[tuple[PagePlan, int]]:
     """The dumps (records/dumps/<id prefix>.jsonl, one record per line, by id), not yet written, with their counts.
+
+    manifests: each record's manifest file as written (see record_line), when its fields were not kept whole.
 
     A dump is keyed by the file digests of its records, in order: each line is made from a
     record's validated fields, which are made from its file's bytes.
@@ -75,7 +89,8 @@ def dump_plans(records: Iterable[Record], config: SiteConfig) -> list[tuple[Page
         dumps.setdefault(record.id[5:7], []).append(record)
 
     def make(chunk: Sequence[Record]) -> bytes:
-        return ("\n".join(_compact(record_item(record, config)) for record in chunk) + "\n").encode("utf-8")
+        lines = (record_line(record, config, manifests(record) if manifests else None) for record in chunk)
+        return ("\n".join(lines) + "\n").encode("utf-8")
 
     return [(PagePlan(PurePosixPath(f"records/dumps/{prefix}.jsonl"),
                       plan_key("dump", prefix, *((r.rel_path, r.digest) for r in chunk)),

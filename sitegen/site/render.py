@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -450,11 +450,47 @@ def render_index(records: Sequence[Record], config: SiteConfig, site: SiteInfo, 
     return [plan.page() for plan in index_plans(records, config, site, search_shards, cards_html)]
 
 
+class Cards(Protocol):
+    """The records' finished cards (record_cards), by record url: 0 the index card, 1 the browse card."""
+
+    def card_key(self, url: str, which: int) -> str:
+        """What names the card in a listing's key: the card itself, or a digest of it."""
+
+    def cards(self, urls: Sequence[str], which: int) -> list[str]:
+        """The cards of these records, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardsInMemory:
+    """Cards held in a mapping (the live preview, tests, a build without cards made already)."""
+
+    by_url: Mapping[str, tuple[str, str]]
+
+    def card_key(self, url: str, which: int) -> str:
+        return self.by_url[url][which]
+
+    def cards(self, urls: Sequence[str], which: int) -> list[str]:
+        return [self.by_url[url][which] for url in urls]
+
+
+def cards_of(records: Iterable[Record], config: SiteConfig, site: SiteInfo,
+             cards_html: "Cards | Mapping[str, tuple[str, str]] | None") -> Cards:
+    """cards_html as a Cards source; with none given, each record's cards are made here."""
+    if cards_html is None:
+        return CardsInMemory({r.url: record_cards(r, config, site) for r in records})
+    return CardsInMemory(cards_html) if isinstance(cards_html, Mapping) else cards_html
+
+
 def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, search_shards: Sequence[str] = (),
-                cards_html: Mapping[str, tuple[str, str]] | None = None) -> list[PagePlan]:
-    """render_index's pages, each not yet rendered, keyed by what it shows (its cards, in order) and its place."""
+                cards_html: "Cards | Mapping[str, tuple[str, str]] | None" = None) -> list[PagePlan]:
+    """render_index's pages, each not yet rendered, keyed by what it shows (its cards, in order) and its place.
+
+    A page's cards are read from cards_html when the page is made, not before: a registry's cards
+    together are far larger than the few a page shows.
+    """
     ordered = index_order(records)
-    cards = [(cards_html[r.url] if cards_html else record_cards(r, config, site))[0] for r in ordered]
+    source = cards_of(ordered, config, site, cards_html)
+    urls = [r.url for r in ordered]
     env = template_env(config.layouts_dir)
     filters = filter_options([filter_values(r) for r in ordered], config)
     shards = " ".join(f"{path}/" for path in search_shards)
@@ -466,7 +502,7 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
             "site": site,
             "page": page_head(title, site.description, listing.path, site, root),
             "search_shards": shards,
-            "cards": [{"html": at_root(cards[i], root)} for i in listing.items],
+            "cards": [{"html": at_root(card, root)} for card in source.cards([urls[i] for i in listing.items], 0)],
             "listing": listing_context(listing, len(ordered)),
             "filters": filters,
         }
@@ -474,7 +510,8 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
 
     # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
     return [PagePlan(PurePosixPath(listing.path),
-                     plan_key("index", placed(listing), len(ordered), shards, filters, *(cards[i] for i in listing.items)),
+                     plan_key("index", placed(listing), len(ordered), shards, filters,
+                              *(source.card_key(urls[i], 0) for i in listing.items)),
                      lambda listing=listing: make(listing), "the record index")
             for listing in paginate(len(ordered), config.page_size, "index.html")]
 

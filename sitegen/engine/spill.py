@@ -1,0 +1,160 @@
+"""Every record's search entry, cards and words, kept on disk while a build runs, not in the main process.
+
+Those texts are most of what a record's outcome weighs (about 40 KB a record
+as Python strings), and the site-wide files need each one only when they make
+the one file that shows it. So the outcomes the main process keeps are light:
+each outcome's texts go into an SQLite file as it arrives from a worker or
+from the build cache, and the site-wide files read them back, a few at a time,
+when they are made. What the keys of those files need is kept in memory: the
+sha256 of each card (what a listing shows is named by them).
+
+The file lives in a temporary folder beside the output, under the build lock
+(engine/write.py sweeps such folders left by a killed build), and is deleted
+when the build ends. It is written and read by this build only: nothing in it
+outlives the build or is trusted by another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence, overload
+
+from ..errors import BuildError
+from ..model import RecordOutcome
+
+_BATCH = 500  # rows per query or insert: few round trips, and never a long list in memory
+_SCHEMA = ("CREATE TABLE texts (url TEXT PRIMARY KEY, search TEXT NOT NULL, index_card TEXT NOT NULL,"
+           " browse_card TEXT NOT NULL, words TEXT NOT NULL) WITHOUT ROWID")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Spill:
+    """The texts of one build's records, by record url (records/<slug>.html)."""
+
+    def __init__(self, beside: Path, prefix: str):
+        """A new, empty store in a temporary folder in `beside`, named from prefix (see write.staging's sweep)."""
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=beside))
+        try:
+            self.conn = sqlite3.connect(self.folder / "texts.sqlite", isolation_level=None)
+            # A scratch file: a crash loses nothing that matters, so no journal and no syncs.
+            self.conn.execute("PRAGMA journal_mode = OFF")
+            self.conn.execute("PRAGMA synchronous = OFF")
+            self.conn.execute(_SCHEMA)
+        except sqlite3.Error as error:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise self._failure(error) from None
+        self.digests: dict[str, tuple[str, str]] = {}  # url -> sha256 of its index card and its browse card
+        self.words_present: dict[str, bool] = {}  # url -> whether its words were cut (an outcome made elsewhere has none)
+        self._pending: list[tuple[str, str, str, str, str]] = []
+
+    def close(self) -> None:
+        self.conn.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> "Spill":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --
+
+    def keep(self, outcome: RecordOutcome) -> RecordOutcome:
+        """Store a good record's texts and return its outcome without them (marked spilled)."""
+        if outcome.record is None or outcome.spilled:
+            return outcome
+        url = outcome.record.url
+        self.digests[url] = (_sha256(outcome.cards[0]), _sha256(outcome.cards[1]))
+        self.words_present[url] = bool(outcome.words)
+        self._pending.append((url, outcome.search, outcome.cards[0], outcome.cards[1], outcome.words))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+        return replace(outcome, search="", cards=("", ""), words="", spilled=True)
+
+    def _failure(self, error: sqlite3.Error) -> BuildError:
+        return BuildError(f"cannot write the build's scratch file in {self.folder.parent} ({error}); "
+                          "is the disk full?")
+
+    def _flush(self) -> None:
+        if self._pending:
+            try:
+                self.conn.execute("BEGIN")
+                self.conn.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)", self._pending)
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise self._failure(error) from None
+            self._pending.clear()
+
+    # -- reading --
+
+    def _rows(self, column: str, urls: Sequence[str]) -> Iterator[str]:
+        """column's text for each url, in the order given, read in batches."""
+        self._flush()
+        for start in range(0, len(urls), _BATCH):
+            batch = urls[start:start + _BATCH]
+            found = dict(self.conn.execute(
+                f"SELECT url, {column} FROM texts WHERE url IN ({','.join('?' * len(batch))})", batch))
+            yield from (found[url] for url in batch)
+
+    def search(self, urls: Sequence[str]) -> Iterator[str]:
+        return self._rows("search", urls)
+
+    def words(self, urls: Sequence[str]) -> Iterator[str]:
+        return self._rows("words", urls)
+
+    def cards(self, urls: Sequence[str], which: int) -> list[str]:
+        """The index (0) or browse (1) cards of these records, in order."""
+        return list(self._rows(("index_card", "browse_card")[which], urls))
+
+    def card_key(self, url: str, which: int) -> str:
+        """What a listing's key holds for a card: the sha256 of its HTML."""
+        return self.digests[url][which]
+
+    def texts(self, outcome: RecordOutcome) -> tuple[str, tuple[str, str], str]:
+        """An outcome's search entry, cards and words: its own, or the stored ones when it was spilled."""
+        if not outcome.spilled or outcome.record is None:
+            return outcome.search, outcome.cards, outcome.words
+        url = [outcome.record.url]
+        self._flush()
+        search, index_card, browse_card, words = self.conn.execute(
+            "SELECT search, index_card, browse_card, words FROM texts WHERE url = ?", url).fetchone()
+        return search, (index_card, browse_card), words
+
+
+class SpilledEntries(Sequence[Mapping[str, Any]]):
+    """The search entries of records in a given order, parsed as they are read: a list's reads, from the spill."""
+
+    def __init__(self, spill: Spill, urls: Sequence[str]):
+        self.spill, self.urls = spill, urls
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mapping[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [json.loads(text) for text in self.spill.search(self.urls[index])]
+        return json.loads(next(self.spill.search([self.urls[index]])))
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return (json.loads(text) for text in self.spill.search(self.urls))
+
+
+def open_spill(output_dir: Path) -> Spill:
+    """A spill beside the output, swept like a staging folder if the build is killed."""
+    return Spill(output_dir.parent, f".{output_dir.name}.tmp-spill-")
+
