@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, SitegenError, UsageError
 from .formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from .model import Diagnostic, NodePos, SourcePos, YamlPath
 
@@ -45,8 +45,8 @@ class SiteConfig:
     root: Path  # the site folder: holds site.yaml, content/, layouts/, assets/
     content_dir: Path
     output_dir: Path
-    layouts_dir: Path
-    assets_dir: Path
+    layouts_dir: Path  # the site's own templates, if any: each overrides the default of the same name
+    assets_dir: Path  # the site's own assets, if any: each overrides the default at the same path
     title: str
     description: str
     language: str
@@ -65,6 +65,19 @@ class SiteConfig:
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
     today: dt.date = field(default_factory=dt.date.today)  # what "in the future" is measured from (SITEGEN_TODAY)
+    # The default look shipped with sitegen (default_look): what a site without layouts/ or assets/ gets.
+    default_layouts_dir: Path = field(default_factory=lambda: default_look("layouts"))
+    default_assets_dir: Path = field(default_factory=lambda: default_look("assets"))
+
+    @property
+    def layout_folders(self) -> tuple[Path, ...]:
+        """Where templates are looked up, in order: the site's layouts/, then the default look's."""
+        return tuple(dict.fromkeys((self.layouts_dir, self.default_layouts_dir)))
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        """Where assets come from, in order of precedence: the site's assets/, then the default look's."""
+        return tuple(dict.fromkeys((self.assets_dir, self.default_assets_dir)))
 
     @property
     def latest_date(self) -> dt.date:
@@ -85,6 +98,21 @@ class SiteConfig:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def default_look(name: str) -> Path:
+    """The folder of sitegen's default layouts or assets (name: "layouts" or "assets").
+
+    There is one copy, the repository's top-level layouts/ and assets/. A wheel
+    installs it inside the package as defaults/layouts/ and defaults/assets/
+    (pyproject.toml maps them with package-dir); a checkout (an editable install,
+    build.py) has it beside the package, where the wheel is made from.
+    """
+    package = Path(str(resources.files("sitegen")))
+    for folder in (package / "defaults" / name, package.parent / name):
+        if folder.is_dir():
+            return folder
+    raise SitegenError(f"sitegen's default {name} are missing from {package / 'defaults' / name}; reinstall sitegen")
 
 
 def today_from_environment() -> dt.date:
