@@ -65,9 +65,9 @@ class SiteConfig:
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
     today: dt.date = field(default_factory=dt.date.today)  # what "in the future" is measured from (SITEGEN_TODAY)
-    # The default look shipped with sitegen (default_look): what a site without layouts/ or assets/ gets.
-    default_layouts_dir: Path = field(default_factory=lambda: default_look("layouts"))
-    default_assets_dir: Path = field(default_factory=lambda: default_look("assets"))
+    # The default look shipped with sitegen (packaged_folder): what a site without layouts/ or assets/ gets.
+    default_layouts_dir: Path = field(default_factory=lambda: packaged_folder("layouts"))
+    default_assets_dir: Path = field(default_factory=lambda: packaged_folder("assets"))
 
     @property
     def layout_folders(self) -> tuple[Path, ...]:
@@ -100,19 +100,22 @@ class SiteConfig:
             return path.as_posix()
 
 
-def default_look(name: str) -> Path:
-    """The folder of sitegen's default layouts or assets (name: "layouts" or "assets").
+def packaged_folder(name: str) -> Path:
+    """A folder sitegen ships from the repository's top level: "layouts" and "assets" (the default
+    look); "requirements" (the lock), "pages" (content/pages, for its guide) and "workflows"
+    (.github/workflows), which `sitegen init` gives a new registry.
 
-    There is one copy, the repository's top-level layouts/ and assets/. A wheel
-    installs it inside the package as defaults/layouts/ and defaults/assets/
-    (pyproject.toml maps them with package-dir); a checkout (an editable install,
-    build.py) has it beside the package, where the wheel is made from.
+    There is one copy of each, the repository's top-level folder. A wheel installs it
+    inside the package as defaults/<name>/ (pyproject.toml maps it with package-dir);
+    a checkout (an editable install, build.py) has it beside the package, where the
+    wheel is made from.
     """
     package = Path(str(resources.files("sitegen")))
-    for folder in (package / "defaults" / name, package.parent / name):
+    top = {"pages": "content/pages", "workflows": ".github/workflows"}.get(name, name)
+    for folder in (package / "defaults" / name, package.parent / top):
         if folder.is_dir():
             return folder
-    raise SitegenError(f"sitegen's default {name} are missing from {package / 'defaults' / name}; reinstall sitegen")
+    raise SitegenError(f"sitegen's {name} folder is missing from {package / 'defaults' / name}; reinstall sitegen")
 
 
 def today_from_environment() -> dt.date:

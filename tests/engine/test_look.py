@@ -37,7 +37,7 @@ def built(site: Path, out: Path, **options) -> dict[str, str]:
     return tree(out)
 
 
-def test_a_site_without_layouts_or_assets_builds_with_the_default_look(make_site, tmp_path):
+def test_a_site_without_layouts_or_assets_builds_with_the_packaged_folder(make_site, tmp_path):
     site = bare_site(make_site)
     assert not (site / "layouts").exists() and not (site / "assets").exists()
     files = built(site, tmp_path / "out")
