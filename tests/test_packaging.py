@@ -107,3 +107,14 @@ def test_init_check_and_build_from_a_plain_install_of_the_wheel(wheel, tmp_path)
     assert (reg / "public/assets/site.css").read_bytes() == (ROOT / "assets/site.css").read_bytes()
     sitegen("build", cwd=reg)  # with the Pagefind index, as the deployment builds
     assert (reg / "public/pagefind/pagefind.js").is_file()
+
+
+def test_the_changelogs_newest_release_is_this_version():
+    import re
+
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    assert releases, "CHANGELOG.md lists no release"
+    assert releases[0][0] == __version__, "bump CHANGELOG.md and sitegen/__init__.py together"
+    versions = [tuple(map(int, v.split("."))) for v, _ in releases]
+    assert versions == sorted(versions, reverse=True) and len(set(versions)) == len(versions)
+    assert PYPROJECT["project"]["dynamic"] == ["version"] and "version" not in PYPROJECT["project"]
