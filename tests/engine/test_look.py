@@ -4,8 +4,10 @@ overrides the default of the same name, one file at a time, in builds, rebuilds 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import ROOT, VALID_RECORD
@@ -50,13 +52,13 @@ def test_a_site_without_layouts_or_assets_builds_with_the_packaged_folder(make_s
 
 
 def test_an_override_changes_only_the_pages_that_use_it(make_site, tmp_path):
-    plain = built(bare_site(make_site), tmp_path / "plain")
-    other = tmp_path / "other"
-    other.mkdir()
-    site = bare_site(lambda files, **kw: _make_in(other, files), {"layouts/page.html": PAGE_OVERRIDE})
-    own = built(site, tmp_path / "own")
-    changed = sorted(path for path in plain if own.get(path) != plain[path])
-    assert changed == ["about.html"]
+    site = bare_site(make_site)
+    plain = built(site, tmp_path / "plain")
+    (site / "layouts").mkdir()
+    (site / "layouts" / "page.html").write_text(PAGE_OVERRIDE)
+    own = built(site, tmp_path / "own")  # another output: a build from scratch, no cache beside it
+    assert sorted(path for path in plain if own.get(path) != plain[path]) == ["about.html"]
+    assert set(own) == set(plain)
     about = (tmp_path / "own" / "about.html").read_text()
     # The override extends the default it replaces: the default's content is still there, inside its own.
     assert '<p class="site-own">Our own page layout</p>' in about and "About this registry." in about
@@ -64,32 +66,52 @@ def test_an_override_changes_only_the_pages_that_use_it(make_site, tmp_path):
 
 
 def test_an_asset_override_replaces_that_file_only_and_adds_the_sites_others(make_site, tmp_path):
-    plain = built(bare_site(make_site), tmp_path / "plain")
-    other = tmp_path / "other"
-    other.mkdir()
-    site = bare_site(lambda files, **kw: _make_in(other, files),
-                     {"assets/site.css": "body { color: teal; }\n", "assets/extra/logo.txt": "logo\n"})
+    site = bare_site(make_site)
+    plain = built(site, tmp_path / "plain")
+    (site / "assets" / "extra").mkdir(parents=True)
+    (site / "assets" / "site.css").write_text("body { color: teal; }\n")
+    (site / "assets" / "extra" / "logo.txt").write_text("logo\n")
     own = built(site, tmp_path / "own")
     assert sorted(path for path in own if own[path] != plain.get(path)) == ["assets/extra/logo.txt", "assets/site.css"]
     assert (tmp_path / "own" / "assets" / "site.css").read_text() == "body { color: teal; }\n"
     assert set(plain) <= set(own)
 
 
+RECORD_OVERRIDE = ('{% extends "default/record.html" %}\n'
+                   '{% block body_class %}page page-record site-own{% endblock %}\n')
+
+
+def aged(site: Path) -> None:
+    """Every file of the site dated long ago, always the same moment: stamps the build trusts, so a build
+    with nothing new to read takes its shortest way (inputs_fingerprint), as it does between two real edits.
+    A file added since has a new inode, so its stamp still differs."""
+    past = time.time() - 86_400 * 30
+    past -= past % 86_400  # the same for every call in a test
+    for path in site.rglob("*"):
+        os.utime(path, (past, past))
+
+
 def test_adding_and_removing_an_override_rebuilds_the_right_output(make_site, tmp_path):
     site = bare_site(make_site)
     out = tmp_path / "out"
+    aged(site)
     first = built(site, out)
-    # The previous output and its cache stay beside it: the rebuild must still notice the new file.
+    # The previous output and its cache stay beside it; record pages are taken from it unless the
+    # cache's key says the templates changed, so the key must see the new file in the site's layouts/.
     (site / "layouts").mkdir()
-    (site / "layouts" / "page.html").write_text(PAGE_OVERRIDE)
+    (site / "layouts" / "record.html").write_text(RECORD_OVERRIDE)
+    aged(site)
     second = built(site, out)
-    assert "Our own page layout" in (out / "about.html").read_text()
-    assert sorted(p for p in first if second[p] != first[p]) == ["about.html"]
-    (site / "layouts" / "page.html").unlink()
-    third = built(site, out)
-    assert third == first
+    assert 'class="page page-record site-own"' in (out / "records" / "rec.html").read_text()
+    assert sorted(p for p in first if second[p] != first[p]) == ["records/rec.html"]
+    (site / "layouts" / "record.html").unlink()
+    aged(site)
+    assert built(site, out) == first
+    # Nothing new: the build says so and stops (the shortest way the asset override below must not take).
+    assert build(load_config(site, output_dir=out), search=False, jobs=1).sitewide == 0
     (site / "assets").mkdir()
     (site / "assets" / "site.css").write_text("body { color: teal; }\n")
+    aged(site)
     fourth = built(site, out)
     assert sorted(p for p in first if fourth[p] != first[p]) == ["assets/site.css"]
 
@@ -131,14 +153,3 @@ def test_compile_layouts_compiles_the_defaults_and_the_sites_files_by_the_name_t
     problems = compile_layouts(*config.layout_folders)
     assert [(d.pos.path, d.pos.line) for d in problems] == [("layouts/index.html", 1)]
     template_env.cache_clear()
-
-
-def _make_in(base: Path, files: dict[str, str]) -> Path:
-    """make_site's layout, in another folder: two sites in one test."""
-    site = base / "site"
-    (site / "content" / "records").mkdir(parents=True, exist_ok=True)
-    for rel, text in files.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return site
