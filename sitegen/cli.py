@@ -1,4 +1,4 @@
-"""The command line: sitegen build | check | new | correct | diff | serve."""
+"""The command line: sitegen build | check | new | correct | diff | serve | init | schemas."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from . import __version__
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, today_from_environment
 from .errors import BuildError, ConfigError, ContentError, SitegenError, UsageError
 from .model import Diagnostic
 from .report import json_report, narrow, print_report, requested_format, select_files, selection_notes
@@ -140,6 +140,21 @@ def _workflow_parsers(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--format", choices=("text", "markdown"), default="text",
                       help="text for a terminal, markdown for a pull-request comment or job summary (default: text)")
 
+    init = sub.add_parser("init", help="make a new registry in DIR: settings, an example record, pages, workflows",
+                          description="Write a new registry into DIR: site.yaml with every setting listed at its default, "
+                                      "content/records/ with one example record that checks clean, content/pages/ "
+                                      "(about, guide), the pull-request check and deployment workflows and "
+                                      ".pre-commit-config.yaml pinned to this sitegen's version, the locked "
+                                      "requirements.txt, a .gitignore and a README saying how to add a record. "
+                                      "DIR must be new or empty. The site uses sitegen's default look (docs/themes.md).")
+    init.add_argument("folder", type=Path, metavar="DIR", help="the folder to make the registry in (made if missing)")
+    init.add_argument("--title", metavar="TITLE", help="the registry's name, for site.yaml (default: Research Registry)")
+    init.add_argument("--force", action="store_true",
+                      help="also make it in a git repository that holds nothing else (only .git)")
+    init.add_argument("--sitegen-repository", metavar="URL",
+                      help="the git repository the workflows and pre-commit install sitegen from "
+                           "(default: the installed package's Source URL)")
+
     schemas = sub.add_parser("schemas", help="write the JSON Schemas of the contracts for editors",
                              description="Write one self-contained JSON Schema file per contract, for an editor's YAML "
                                          "support (docs/maintainers.md#editor-support).")
@@ -255,6 +270,26 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .maintain.starter import init_registry
+
+    made = init_registry(args.folder, title=args.title, force=args.force, repository=args.sitegen_repository,
+                         today=today_from_environment())
+    where = os.path.relpath(made.root)
+    print(f"created a registry in {where}/ with sitegen {__version__}:")
+    for rel in made.files:
+        print(f"  {rel}")
+    if not made.repository_known:
+        print(f"sitegen: note: the workflows, .pre-commit-config.yaml and README.md install sitegen from "
+              f"{made.repository}, a placeholder: replace it with the git repository sitegen comes from "
+              "(or run again with --sitegen-repository URL)", file=sys.stderr)
+    print("Next:\n"
+          f"  cd {where} && sitegen check && sitegen build   (the site lands in public/)\n"
+          f"  Replace the example record {made.record} (or delete it), and the text of content/pages/about.md.\n"
+          "  README.md says how to add a record; git init, commit and push to publish with GitHub Pages.")
+    return 0
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .maintain.schemas import export_schemas
 
@@ -301,7 +336,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new, "correct": cmd_correct, "diff": cmd_diff,
-            "schemas": cmd_schemas}
+            "init": cmd_init, "schemas": cmd_schemas}
 
 
 _FAILURES = ((UsageError, "usage"), (ConfigError, "config"), (ContentError, "content"), (BuildError, "build"),

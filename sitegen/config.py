@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, SitegenError, UsageError
 from .formats.safeyaml import YamlLimits, YamlProblem, load_yaml
 from .model import Diagnostic, NodePos, SourcePos, YamlPath
 
@@ -45,8 +45,8 @@ class SiteConfig:
     root: Path  # the site folder: holds site.yaml, content/, layouts/, assets/
     content_dir: Path
     output_dir: Path
-    layouts_dir: Path
-    assets_dir: Path
+    layouts_dir: Path  # the site's own templates, if any: each overrides the default of the same name
+    assets_dir: Path  # the site's own assets, if any: each overrides the default at the same path
     title: str
     description: str
     language: str
@@ -65,6 +65,19 @@ class SiteConfig:
     limits: Limits = field(default_factory=Limits)
     source_text: str = ""  # site.yaml as written, for cache keys
     today: dt.date = field(default_factory=dt.date.today)  # what "in the future" is measured from (SITEGEN_TODAY)
+    # The default look shipped with sitegen (packaged_folder): what a site without layouts/ or assets/ gets.
+    default_layouts_dir: Path = field(default_factory=lambda: packaged_folder("layouts"))
+    default_assets_dir: Path = field(default_factory=lambda: packaged_folder("assets"))
+
+    @property
+    def layout_folders(self) -> tuple[Path, ...]:
+        """Where templates are looked up, in order: the site's layouts/, then the default look's."""
+        return tuple(dict.fromkeys((self.layouts_dir, self.default_layouts_dir)))
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        """Where assets come from, in order of precedence: the site's assets/, then the default look's."""
+        return tuple(dict.fromkeys((self.assets_dir, self.default_assets_dir)))
 
     @property
     def latest_date(self) -> dt.date:
@@ -85,6 +98,24 @@ class SiteConfig:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def packaged_folder(name: str) -> Path:
+    """A folder sitegen ships from the repository's top level: "layouts" and "assets" (the default
+    look); "requirements" (the lock), "pages" (content/pages, for its guide) and "workflows"
+    (.github/workflows), which `sitegen init` gives a new registry.
+
+    There is one copy of each, the repository's top-level folder. A wheel installs it
+    inside the package as defaults/<name>/ (pyproject.toml maps it with package-dir);
+    a checkout (an editable install, build.py) has it beside the package, where the
+    wheel is made from.
+    """
+    package = Path(str(resources.files("sitegen")))
+    top = {"pages": "content/pages", "workflows": ".github/workflows"}.get(name, name)
+    for folder in (package / "defaults" / name, package.parent / top):
+        if folder.is_dir():
+            return folder
+    raise SitegenError(f"sitegen's {name} folder is missing from {package / 'defaults' / name}; reinstall sitegen")
 
 
 def today_from_environment() -> dt.date:

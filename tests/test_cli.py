@@ -129,7 +129,7 @@ def test_check_renders_a_record_of_each_correction_status_so_a_branch_only_a_ret
                           "(the template uses a value the page does not have) [template]\n")
 
 
-def test_check_without_a_layouts_folder_checks_the_records_only(make_site):
+def test_check_without_a_layouts_folder_checks_with_the_default_layouts(make_site):
     site = make_site({"content/records/rec.md": VALID_RECORD}, with_layouts=False)
     out = run("check", "--root", str(site))
     assert out.returncode == 0 and out.stdout == ""

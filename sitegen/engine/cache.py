@@ -81,7 +81,11 @@ def environment_keys(config: SiteConfig, settings: Iterable[tuple[object, bool]]
     digest = hashlib.sha256(f"sitegen-cache-{SCHEMA_VERSION}\n".encode())
     package = Path(str(resources.files("sitegen")))
     _hash_tree(digest, package)  # the generator's code, contracts and defaults: its real version
-    _hash_tree(digest, config.layouts_dir)
+    # Every folder templates are looked up in, the default look's too (in a checkout it lies beside
+    # the package): an override added, changed or removed changes the key, as an edited default does.
+    for index, folder in enumerate(config.layout_folders):
+        digest.update(f"layouts {index}\0".encode())
+        _hash_tree(digest, folder)
     keys = []
     for site, search in settings:
         key = digest.copy()
@@ -407,7 +411,7 @@ def inputs_fingerprint(config: SiteConfig, env: str) -> str:
     """
     now = time.time_ns()
     digest = hashlib.sha256(env.encode())
-    for folder in (config.content_dir, config.assets_dir):
+    for folder in (config.content_dir, *config.asset_folders):
         stamps = _stamps(folder)
         if any(settled(stamp, now) == NO_STAMP for stamp in stamps.values()):
             return ""

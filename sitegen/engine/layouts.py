@@ -30,11 +30,9 @@ def sample_records(records: Iterable[Record]) -> list[Record]:
 
 
 def check_layouts(config: SiteConfig, records: Sequence[Record], pages: Sequence[ContentPage]) -> list[Diagnostic]:
-    """The layouts' mistakes as diagnostics (rule 'template'); none for a site without a layouts folder
-    (a registry of records only, built elsewhere)."""
-    if not config.layouts_dir.is_dir():
-        return []
-    problems = compile_layouts(config.layouts_dir)
+    """The layouts' mistakes as diagnostics (rule 'template'): the site's own templates, and the default
+    look's that they extend, include or leave in place (a site without layouts/ renders with those alone)."""
+    problems = compile_layouts(*config.layout_folders)
     if problems:
         return problems  # rendering would only meet the same errors again
     site = site_info(config, pages)

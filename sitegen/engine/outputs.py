@@ -23,7 +23,7 @@ def record_outputs(record: Record, config: SiteConfig,
     """The record's output files, its search entry (script-safe JSON), its cards for the site-wide pages and
     the words the offline index finds it by (search/offline.py, entry_words)."""
     context = context_for_record(record, config, site)
-    html = render_template(template_env(config.layouts_dir), "record.html", context)
+    html = render_template(template_env(*config.layout_folders), "record.html", context)
     pages = (
         Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path),
         manifest_page(record),

@@ -51,21 +51,32 @@ def check_output_dir(config: SiteConfig) -> None:
 
 
 def collect_assets(config: SiteConfig) -> list[StaticFile]:
-    """Every file under assets/ (hidden files excluded), to be copied to assets/ in the output."""
-    folder = config.assets_dir.resolve()
+    """Every asset (hidden files excluded), to be copied to assets/ in the output: the default look's, each
+    replaced by the site's file at the same path under assets/, and the site's others besides."""
+    chosen: dict[str, StaticFile] = {}
+    # The default look first, so the site's file of the same path replaces it.
+    for folder in reversed(config.asset_folders):
+        for rel, path in _asset_files(folder, trusted=folder != config.assets_dir):
+            chosen[rel] = StaticFile(PurePosixPath("assets", rel), path)
+    return [chosen[rel] for rel in sorted(chosen)]
+
+
+def _asset_files(folder: Path, *, trusted: bool) -> Iterator[tuple[str, Path]]:
+    """(path under the folder, file) for every file in it, hidden ones excluded; a site's link that leads
+    outside its assets folder is refused (the default look's folder is sitegen's own, trusted)."""
+    folder = folder.resolve()
     if not folder.is_dir():
-        raise BuildError(f"the assets folder {config.assets_dir} does not exist; it holds site.css and site.js")
-    out: list[StaticFile] = []
+        return  # a site without assets/ uses the default look's
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = Path(dirpath, name)
-            if not path.resolve().is_relative_to(folder):
-                raise BuildError(f"assets/{path.relative_to(folder).as_posix()} is a link to a file outside the assets folder")
-            out.append(StaticFile(PurePosixPath("assets", path.relative_to(folder).as_posix()), path))
-    return out
+            rel = path.relative_to(folder).as_posix()
+            if not trusted and not path.resolve().is_relative_to(folder):
+                raise BuildError(f"assets/{rel} is a link to a file outside the assets folder")
+            yield rel, path
 
 
 def plain_relative(text: str) -> bool:

@@ -71,11 +71,15 @@ class Preview:
 
     def _copy_assets(self, paths: Sequence[Path]) -> None:
         with self.lock:
+            folders = self.config.asset_folders
             for path in paths:
-                target = self.config.output_dir / "assets" / path.relative_to(self.config.assets_dir)
-                if path.is_file():
+                rel = path.relative_to(next(folder for folder in folders if path.is_relative_to(folder)))
+                target = self.config.output_dir / "assets" / rel
+                # The site's file wins over the default look's; a removed override lets the default show again.
+                source = next((folder / rel for folder in folders if (folder / rel).is_file()), None)
+                if source is not None:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    _replace_bytes(target, path.read_bytes())
+                    _replace_bytes(target, source.read_bytes())
                 elif target.exists():
                     target.unlink()
         return None

@@ -54,9 +54,9 @@ def classify(path: Path, config: SiteConfig) -> ChangeKind | None:
         return ChangeKind.PAGE if name.endswith(".md") else None
     if path.is_relative_to(config.content_dir):
         return ChangeKind.CONTENT
-    if path.is_relative_to(config.layouts_dir):
+    if any(path.is_relative_to(folder) for folder in config.layout_folders):
         return ChangeKind.LAYOUT
-    if path.is_relative_to(config.assets_dir):
+    if any(path.is_relative_to(folder) for folder in config.asset_folders):
         return ChangeKind.ASSET
     return None
 
@@ -111,6 +111,7 @@ def watch(config: SiteConfig, on_batch: Callable[[list[Change]], None], debounce
 
 
 def _folders(config: SiteConfig) -> Iterable[Path]:
-    for folder in (config.content_dir, config.layouts_dir, config.assets_dir):
+    # The default look's folders too: in a checkout, they are the files a developer of sitegen edits.
+    for folder in dict.fromkeys((config.content_dir, *config.layout_folders, *config.asset_folders)):
         if folder.is_dir():
             yield folder

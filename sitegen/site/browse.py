@@ -111,7 +111,7 @@ def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
     """browse_pages' pages, each not yet rendered, keyed by what it shows (counts, cards in order) and its place.
 
     As on the index, a page's cards are read when the page is made."""
-    env = template_env(config.layouts_dir)
+    env = template_env(*config.layout_folders)
     index = context_for_browse_index(records, config, site)
     ordered = index_order(records)
     cards = cards_of(ordered, config, site, cards_html)
@@ -140,5 +140,5 @@ def not_found_page(config: SiteConfig, site: SiteInfo) -> Page:
     """404.html: where to go instead, with links that work at any depth when the site has a base URL."""
     root = urlsplit(config.base_url).path if config.base_url else ""
     context = {"site": site, "page": dict(page_head("Page not found", "", "404.html", site, root), canonical=None)}
-    html = render_template(template_env(config.layouts_dir), "404.html", context)
+    html = render_template(template_env(*config.layout_folders), "404.html", context)
     return Page(PurePosixPath("404.html"), html.encode("utf-8"), "the not-found page")

@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 
 from markupsafe import escape
 
+from .. import __version__
 from ..model import Alias, Page, Record
 from .render import SiteInfo
 
@@ -46,6 +47,7 @@ def redirect_page(alias: Alias, record: Record, site: SiteInfo) -> Page:
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={target}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="sitegen {__version__}">
 <title>Moved: {title} · {escape(site.title)}</title>
 <link rel="canonical" href="{escape(canonical)}">
 <link rel="stylesheet" href="../assets/site.css">

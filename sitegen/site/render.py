@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 import jinja2
 from markupsafe import Markup
 
+from .. import __version__
 from ..config import SiteConfig
 from ..errors import BuildError
 from ..formats.schema import known_versions, parse_datetime
@@ -95,18 +96,39 @@ def site_info(config: SiteConfig, pages: Sequence[ContentPage], build_date: dt.d
     )
 
 
-@lru_cache(maxsize=4)
-def template_env(layouts_dir: Path) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped everywhere, undefined variables are errors.
+# {% extends "default/record.html" %} names the default look's template even where the
+# site overrides record.html: an override can extend the template it replaces.
+DEFAULT_PREFIX = "default"
 
-    One per layouts folder and process, so each template is compiled once;
+
+class _LookLoader(jinja2.FileSystemLoader):
+    """The site's layouts first, then the default look's. A template stays cached only while no
+    earlier folder gains a file of its name, so an override added during `sitegen serve` takes effect."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        folders = [Path(folder) for folder in self.searchpath]
+        found = next((i for i, folder in enumerate(folders) if filename and Path(filename).is_relative_to(folder)),
+                     len(folders))
+        earlier = [folder.joinpath(*template.split("/")) for folder in folders[:found]]
+        return source, filename, lambda: bool(uptodate()) and not any(path.is_file() for path in earlier)
+
+
+@lru_cache(maxsize=4)
+def template_env(*folders: Path) -> jinja2.Environment:
+    """The Jinja2 environment over the layout folders, in order (SiteConfig.layout_folders: the site's,
+    then the default look's, which is also reachable as default/NAME): autoescaped everywhere,
+    undefined variables are errors.
+
+    One per set of folders and process, so each template is compiled once;
     Jinja2 still reloads a template whose file changed (the preview relies on it).
+    A folder that does not exist is passed over: a site without layouts/ uses the defaults.
     """
-    if not layouts_dir.is_dir():
-        raise BuildError(f"the layouts folder {layouts_dir} does not exist; it holds base.html, record.html, index.html "
-                         "and page.html")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts_dir)),
+        loader=jinja2.ChoiceLoader([
+            jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(folders[-1]))}),
+            _LookLoader([str(folder) for folder in folders]),
+        ]),
         autoescape=True,  # every template, whatever its name: record text is never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -115,6 +137,7 @@ def template_env(layouts_dir: Path) -> jinja2.Environment:
     )
     env.filters["human_date"] = human_date
     env.filters["thousands"] = lambda n: f"{n:,}"  # 10,000 records
+    env.globals["generator"] = f"sitegen {__version__}"  # base.html's generator meta tag
     return env
 
 
@@ -126,35 +149,55 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         raise template_failure(exc, env, name) from None
 
 
-def _layouts_dir(env: jinja2.Environment) -> Path:
+def _layout_folders(env: jinja2.Environment) -> list[Path]:
     loader = env.loader
-    assert isinstance(loader, jinja2.FileSystemLoader)
-    return Path(loader.searchpath[0])
+    assert isinstance(loader, jinja2.ChoiceLoader) and isinstance(loader.loaders[1], _LookLoader)
+    return [Path(folder) for folder in loader.loaders[1].searchpath]
 
 
-def _template_line(exc: BaseException, layouts_dir: Path) -> tuple[str, int] | None:
+def _shown_path(path: Path, folders: Sequence[Path]) -> str | None:
+    """How a diagnostic names a template file: layouts/NAME for the site's own (the first folder),
+    the full path for one of the default look's; None for a file in neither."""
+    for index, folder in enumerate(folders):
+        if path.is_relative_to(folder):
+            rel = path.relative_to(folder).as_posix()
+            return f"layouts/{rel}" if index == 0 else path.as_posix()
+    return None
+
+
+def _template_line(exc: BaseException, folders: Sequence[Path]) -> tuple[str, int] | None:
     """The innermost template line the exception passed through: Jinja2 maps each template frame
     of the traceback to its file and line, so the position comes from the template itself."""
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
         path = Path(frame.filename)
-        if path.is_absolute() and path.is_relative_to(layouts_dir) and frame.lineno:
-            found = (path.relative_to(layouts_dir).as_posix(), frame.lineno)
+        shown = _shown_path(path, folders) if path.is_absolute() and frame.lineno else None
+        if shown is not None:
+            found = (shown, frame.lineno)
     return found
+
+
+def _named(env: jinja2.Environment, name: str, folders: Sequence[Path]) -> str:
+    """The diagnostic path of the template loaded as name (layouts/NAME when it cannot be found)."""
+    try:
+        _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        return f"layouts/{name}"
+    return (_shown_path(Path(filename), folders) if filename else None) or f"layouts/{name}"
 
 
 def template_failure(exc: BaseException, env: jinja2.Environment, name: str) -> BaseException:
     """A mistake in a layout as a BuildError with its diagnostic (layouts/NAME:LINE, rule 'template');
     an exception that no template line raised is returned unchanged, as the bug it is."""
-    layouts = _layouts_dir(env)
+    folders = _layout_folders(env)
     if isinstance(exc, jinja2.TemplateSyntaxError):  # compile time, TemplateAssertionError (an unknown filter) too
-        where: tuple[str, int] | None = (exc.name or name, exc.lineno)
+        where: tuple[str, int] | None = (_named(env, exc.name or name, folders), exc.lineno)
         message = exc.message or "invalid template syntax"
     elif isinstance(exc, jinja2.TemplateNotFound):
-        where = _template_line(exc, layouts) or (name, 1)
-        message = f"the layout {exc.name} is missing from the layouts folder"
+        where = _template_line(exc, folders) or (f"layouts/{name}", 1)
+        message = f"the layout {exc.name} is in neither the site's layouts folder nor sitegen's default layouts"
     else:
-        where = _template_line(exc, layouts)
+        where = _template_line(exc, folders)
         if where is None:
             return exc
         if isinstance(exc, jinja2.UndefinedError):
@@ -162,17 +205,19 @@ def template_failure(exc: BaseException, env: jinja2.Environment, name: str) -> 
         else:
             message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, jinja2.TemplateError) else str(exc)
     path, line = where
-    diagnostic = Diagnostic(SourcePos(f"layouts/{path}", line, 1), "error", message, "template")
-    return BuildError(f"layouts/{path}:{line}: {message}", [diagnostic])
+    diagnostic = Diagnostic(SourcePos(path, line, 1), "error", message, "template")
+    return BuildError(f"{path}:{line}: {message}", [diagnostic])
 
 
-def compile_layouts(layouts_dir: Path) -> list[Diagnostic]:
-    """Every .html file of the layouts folder compiled, pages and partials alike: its syntax errors,
-    unknown filters and tests, each at its file and line. Cheap, and needs no record."""
-    env = template_env(layouts_dir)
+def compile_layouts(*folders: Path) -> list[Diagnostic]:
+    """Every .html template compiled, pages and partials alike, each under the name a page would load it by
+    (a site's file in place of the default it overrides): its syntax errors, unknown filters and tests, each
+    at its file and line. Cheap, and needs no record."""
+    env = template_env(*folders)
+    names = sorted({path.relative_to(folder).as_posix() for folder in folders if folder.is_dir()
+                    for path in folder.rglob("*.html")})
     problems: list[Diagnostic] = []
-    for path in sorted(layouts_dir.rglob("*.html")):
-        name = path.relative_to(layouts_dir).as_posix()
+    for name in names:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
@@ -374,9 +419,10 @@ def _card(record: Record, config: SiteConfig) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=4)
-def _card_macros(layouts_dir: Path) -> Any:
-    return template_env(layouts_dir).get_template("partials/cards.html").module
+def _card_macros(*folders: Path) -> Any:
+    # Not cached here: the environment keeps the compiled partial and its module while its file is unchanged,
+    # and loads an override added since.
+    return template_env(*folders).get_template("partials/cards.html").module
 
 
 # Where a card's links start from the site root: filled in for each listing page (at_root),
@@ -398,10 +444,10 @@ def record_cards(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[st
     """
     card = _card(record, config)
     try:
-        macros = _card_macros(config.layouts_dir)
+        macros = _card_macros(*config.layout_folders)
         return str(macros.index_card(card, site, CARD_ROOT)), str(macros.browse_card(card, site, CARD_ROOT))
     except Exception as exc:  # noqa: BLE001 - as in render_template
-        raise template_failure(exc, template_env(config.layouts_dir), "partials/cards.html") from None
+        raise template_failure(exc, template_env(*config.layout_folders), "partials/cards.html") from None
 
 
 def index_order(records: Iterable[Record]) -> list[Record]:
@@ -491,7 +537,7 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
     ordered = index_order(records)
     source = cards_of(ordered, config, site, cards_html)
     urls = [r.url for r in ordered]
-    env = template_env(config.layouts_dir)
+    env = template_env(*config.layout_folders)
     filters = filter_options([filter_values(r) for r in ordered], config)
     shards = " ".join(f"{path}/" for path in search_shards)
 
@@ -529,7 +575,7 @@ def context_for_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> d
 
 def render_record(record: Record, config: SiteConfig, site: SiteInfo) -> tuple[Page, Page]:
     """A record's HTML page and its manifest as JSON next to it."""
-    html = render_template(template_env(config.layouts_dir), "record.html", context_for_record(record, config, site))
+    html = render_template(template_env(*config.layout_folders), "record.html", context_for_record(record, config, site))
     return Page(PurePosixPath(record.url), html.encode("utf-8"), record.rel_path), manifest_page(record)
 
 
@@ -542,7 +588,7 @@ def manifest_page(record: Record) -> Page:
 
 def render_page(page: ContentPage, config: SiteConfig, site: SiteInfo) -> Page:
     """A page from content/pages/."""
-    html = render_template(template_env(config.layouts_dir), "page.html", context_for_page(page, config, site))
+    html = render_template(template_env(*config.layout_folders), "page.html", context_for_page(page, config, site))
     return Page(PurePosixPath(page.url), html.encode("utf-8"), page.rel_path)
 
 

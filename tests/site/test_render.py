@@ -28,7 +28,6 @@ from sitegen.search.offline import chunk_key, encode, fold, offline_index, words
 from sitegen.site.markdown import is_safe_url, render_inline, render_markdown
 from sitegen.site.render import (
     RECORD_IDS,
-    _card_macros,
     artifact_out_path,
     badges_for,
     compile_layouts,
@@ -327,14 +326,12 @@ def test_a_syntax_error_in_the_cards_partial_is_a_build_error_at_its_line(make_s
     cards.write_text(cards.read_text() + "{% endif %}\n")
     line = cards.read_text().count("\n")
     template_env.cache_clear()
-    _card_macros.cache_clear()
     result = records_of(site)
     config = load_config(site)
     with pytest.raises(BuildError) as raised:  # was an internal error: the partial was loaded outside the try
         record_cards(result.records[0], config, site_info(config, result.pages))
     assert str(raised.value) == f"layouts/partials/cards.html:{line}: Encountered unknown tag 'endif'."
     template_env.cache_clear()
-    _card_macros.cache_clear()
 
 
 def test_any_exception_a_template_line_raises_names_that_line(make_site):
