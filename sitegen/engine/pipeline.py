@@ -219,19 +219,26 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
     good = [o for o in outcomes if o.record is not None]
     cards: Cards = spill if spill is not None else CardsInMemory({o.record.url: o.cards for o in good})
-    sitewide = Sitewide(cache, env)
-    shared: list[Page] = [*sitewide.pages(index_plans(records, config, site, shards, cards)),
-                          *(render_page(p, config, site) for p in result.pages), *contract_pages(),
-                          *sitewide.pages(browse_plans(records, config, site, cards)), not_found_page(config, site),
-                          *sitewide.pages(feed_plans(records, config, site.build_date))]
-    shared.extend(sitewide.pages(_offline_plans(good, config, spill)))
     folder = manifests or stage
+    index, browse = index_plans(records, config, site, shards, cards), browse_plans(records, config, site, cards)
+    feeds, offline = feed_plans(records, config, site.build_date), _offline_plans(good, config, spill)
     dumps = dump_plans(records, config,
                        lambda r: (folder / "records" / f"{r.slug}.json").read_text("utf-8").removesuffix("\n"))
+    pages, contracts, not_found = [render_page(p, config, site) for p in result.pages], contract_pages(), \
+        not_found_page(config, site)
+    per_record = [(path, o.rel_path) for o in good for path in o.outputs]
+    artifacts, assets = artifact_files(records, config), collect_assets(config)
+    # Each site-wide file is written as soon as it is made, so that no registry's worth of them is ever held:
+    # first make sure that no two outputs claim one path (the files made last, below, are checked again with all).
+    planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *feeds, *offline)]
+    check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages, *contracts,
+                      not_found], assets + artifacts, per_record)
+    sitewide = Sitewide(cache, env, stage)
+    shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse), not_found,
+                          *sitewide.pages(feeds), *sitewide.pages(offline)]
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
     shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
-    per_record = [(path, o.rel_path) for o in good for path in o.outputs]
     paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
     shared.extend(crawler_files(records, paths, config))  # last: the sitemap lists every page
     # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
@@ -239,13 +246,12 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     # A record's artifact, as its validation read it: an unchanged one is linked, like the site-wide files.
     digests = {config.content_dir.joinpath(*o.artifact.path.split("/")): o.artifact.sha256
                for o in good if o.artifact is not None}
-    artifacts = artifact_files(records, config)
     copies = sitewide.copies(artifacts, digests)
-    assets = collect_assets(config)
     check_collisions(shared, assets + artifacts, per_record)
     html_pages = sum(1 for path in paths if path.suffix == ".html")
     linked = link_previous(stage, config.output_dir, sitewide.linked)
-    written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record)
+    written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record) \
+        + sitewide.pages_written
     sitewide.note_copies(stage)
     if cache is not None:
         cache.remember_sitewide(sitewide.files)

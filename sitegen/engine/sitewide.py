@@ -23,6 +23,7 @@ from ..model import NO_STAMP, Page, PagePlan, StaticFile, plan_key
 from .cache import BuildCache
 from .digest import file_sha256
 from .stored import SitewideFile
+from .write import write_pages
 
 
 @dataclass(slots=True)
@@ -31,8 +32,10 @@ class Sitewide:
 
     cache: BuildCache | None  # None: make every file (the live preview, or no cache)
     env: str  # the environment key, joined to every plan's key
+    stage: Path | None = None  # where a made file is written at once, so that it is not held; None: held in made
     made: list[Page] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)  # output paths to link from the previous output
+    written: list[str] = field(default_factory=list)  # output paths already written into stage
     files: list[SitewideFile] = field(default_factory=list)  # every file, for the cache
     copied: list[tuple[str, str]] = field(default_factory=list)  # (key, path) of files copied: hashed once written
     pages_made: int = 0  # plans rendered by resolve
@@ -55,9 +58,13 @@ class Sitewide:
             self.pages_made += 1
             page = plan.page()
             sha256 = hashlib.sha256(page.content).hexdigest()
-            self.made.append(page)
             self.files.append(SitewideFile(key, path, sha256, NO_STAMP))
-            out.append((page, len(page.content), sha256))
+            out.append((page if self.stage is None else Page(plan.out_path, b"", plan.source), len(page.content), sha256))
+            if self.stage is None:
+                self.made.append(page)
+            else:
+                write_pages(self.stage, [page])
+                self.written.append(path)
         return out
 
     def pages(self, plans: Iterable[PagePlan]) -> list[Page]:
@@ -87,9 +94,14 @@ class Sitewide:
             self.files.append(SitewideFile(key, path, file_sha256(stage.joinpath(*path.split("/"))), NO_STAMP))
 
     def to_write(self, pages: Iterable[Page]) -> list[Page]:
-        """pages without the linked ones' empty stand-ins."""
-        linked = set(self.linked)
+        """pages without the linked and written ones' empty stand-ins."""
+        linked = set(self.linked) | set(self.written)
         return [page for page in pages if page.out_path.as_posix() not in linked]
+
+    @property
+    def pages_written(self) -> int:
+        """How many files resolve wrote into stage itself."""
+        return len(self.written)
 
     @property
     def made_or_linked(self) -> int:
