@@ -251,7 +251,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     html_pages = sum(1 for path in paths if path.suffix == ".html")
     linked = link_previous(stage, config.output_dir, sitewide.linked)
     written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record) \
-        + sitewide.pages_written
+        + sitewide.pages_made
     sitewide.note_copies(stage)
     if cache is not None:
         cache.remember_sitewide(sitewide.files)

@@ -28,21 +28,21 @@ from .write import write_pages
 
 @dataclass(slots=True)
 class Sitewide:
-    """The site-wide files of one build: made ones to write, unchanged ones to link, and what each holds."""
+    """The site-wide files of one build: made ones written, unchanged ones to link, and what each holds."""
 
     cache: BuildCache | None  # None: make every file (the live preview, or no cache)
     env: str  # the environment key, joined to every plan's key
-    stage: Path | None = None  # where a made file is written at once, so that it is not held; None: held in made
-    made: list[Page] = field(default_factory=list)
+    stage: Path  # where a made file is written at once, so that no registry's worth of them is held
     linked: list[str] = field(default_factory=list)  # output paths to link from the previous output
     written: list[str] = field(default_factory=list)  # output paths already written into stage
     files: list[SitewideFile] = field(default_factory=list)  # every file, for the cache
     copied: list[tuple[str, str]] = field(default_factory=list)  # (key, path) of files copied: hashed once written
-    pages_made: int = 0  # plans rendered by resolve
+    pages_made: int = 0  # plans rendered (and written into stage) by resolve
     pages_linked: int = 0  # plans linked by resolve
 
     def resolve(self, plans: Iterable[PagePlan]) -> list[tuple[Page, int, str]]:
-        """Make or link each plan's file; returns each one's page (empty when linked), size and sha256, in order."""
+        """Make and write, or link, each plan's file; returns for each an empty page claiming its path, its size
+        and its sha256, in order."""
         out = []
         for plan in plans:
             path = plan.out_path.as_posix()
@@ -59,16 +59,14 @@ class Sitewide:
             page = plan.page()
             sha256 = hashlib.sha256(page.content).hexdigest()
             self.files.append(SitewideFile(key, path, sha256, NO_STAMP))
-            out.append((page if self.stage is None else Page(plan.out_path, b"", plan.source), len(page.content), sha256))
-            if self.stage is None:
-                self.made.append(page)
-            else:
-                write_pages(self.stage, [page])
-                self.written.append(path)
+            write_pages(self.stage, [page])
+            self.written.append(path)
+            # Empty, as for a linked file: it only claims its path.
+            out.append((Page(plan.out_path, b"", plan.source), len(page.content), sha256))
         return out
 
     def pages(self, plans: Iterable[PagePlan]) -> list[Page]:
-        """resolve's pages only: the made ones, and an empty one claiming each linked path."""
+        """resolve's pages only: an empty one claiming each path, made (and written) or linked."""
         return [page for page, _size, _sha256 in self.resolve(plans)]
 
     def copies(self, files: Iterable[StaticFile], digests: Mapping[Path, str]) -> list[StaticFile]:
@@ -97,11 +95,6 @@ class Sitewide:
         """pages without the linked and written ones' empty stand-ins."""
         linked = set(self.linked) | set(self.written)
         return [page for page in pages if page.out_path.as_posix() not in linked]
-
-    @property
-    def pages_written(self) -> int:
-        """How many files resolve wrote into stage itself."""
-        return len(self.written)
 
     @property
     def made_or_linked(self) -> int:

@@ -219,7 +219,7 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
     entries_words: entry_words of each entry in the same order, when they were cut already (by the
     workers, or kept in the cache).
     """
-    pages: list[PagePlan] = []
+    results: list[PagePlan] = []  # r/<n>.js, made as their records are read
     # Record numbers as 4-byte arrays: a registry's postings are tens of millions of numbers.
     postings: dict[str, array[int]] = {}
     filters: dict[str, dict[str, list[int]]] = {}
@@ -241,16 +241,16 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
         titles.append(entry["title"].casefold())
         shown.append(_shown(entry))
         if len(shown) == RECORDS_PER_CHUNK:
-            pages.append(_results(number + 1 - RECORDS_PER_CHUNK, shown, entries))
+            results.append(_results(number + 1 - RECORDS_PER_CHUNK, shown, entries))
             shown = []
     count = len(scores)
     if shown:
-        pages.append(_results(count - len(shown), shown, entries))
+        results.append(_results(count - len(shown), shown, entries))
     digits = [_base36(n) for n in range(count + 1)]  # every gap is smaller than the count
     chunks = {chunk_key(prefix): words for prefix, words in
               word_chunks({word: encode(numbers, digits) for word, numbers in postings.items()}).items()}
     del postings
-    results, pages = pages, [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
+    pages = [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
     pages += [_script(f"f/{key}/{value}", encode(numbers, digits))
               for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
     by_score = sorted(range(count), key=lambda n: (-scores[n], n))
