@@ -168,9 +168,9 @@
       for (var i = lo; i < hi; i++) if (marks[i]) return true;
       return false;
     }
-    /* Shard s holds record numbers (0 = newest) whose place from the oldest is in [s*size, (s+1)*size). */
+    /* Shard s holds the record numbers (0 = the oldest) in [s*size, (s+1)*size). */
     for (var s = 0; s * size < n; s++) {
-      var hi = n - s * size, lo = Math.max(0, hi - size);
+      var lo = s * size, hi = Math.min(n, lo + size);
       var present = [];
       matches.forEach(function (m) {
         if (any(m.extensions, lo, hi)) { present.push(m.extensions); return; }
@@ -197,14 +197,14 @@
     });
   }
 
-  /* Every record number in the order asked for; records are numbered newest first. */
+  /* Every record number in the order asked for; records are numbered from the oldest. */
   function order(manifest, sortName) {
     var n = manifest.count;
     if (sortName === "score-desc" || sortName === "title-asc") {
       return chunk(sortName === "score-desc" ? "s/score" : "s/title").then(numbers);
     }
     var all = new Array(n);
-    for (var i = 0; i < n; i++) all[i] = sortName === "date-asc" ? n - 1 - i : i;
+    for (var i = 0; i < n; i++) all[i] = sortName === "date-asc" ? i : n - 1 - i;
     return Promise.resolve(all);
   }
 
@@ -667,9 +667,26 @@
     page = Math.max(1, parseInt(query.get("page") || "1", 10) || 1);
   }
 
+  /* An archive page's filters come without counts (they would change the page with every new
+     record); the offline index's manifest has them. */
+  function countFilters() {
+    if (form.dataset.counts !== "manifest") return;
+    offline.load().then(function (manifest) {
+      filterSelects.forEach(function (select) {
+        var counts = manifest.filters[select.dataset.filter] || {};
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (option.value) option.textContent += " (" + (counts[option.value] || 0) + ")";
+        });
+      });
+    }).catch(function () {
+      /* Without the index the choices still work, uncounted. */
+    });
+  }
+
   /* ---- Wiring ---- */
 
   nameLanguages();
+  countFilters();
   form.hidden = false;
   input.addEventListener("input", later);
   input.addEventListener("focus", function () {

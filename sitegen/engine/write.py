@@ -101,14 +101,16 @@ def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile],
     written: (output path, source) of files already written into the staging folder.
     """
     claimed: dict[str, str] = {MARKER.as_posix(): "sitegen's output marker"}
-    items = [(p.out_path, p.source or "a generated page") for p in pages]
-    items += [(f.out_path, str(f.source)) for f in files]
-    items += [(PurePosixPath(path), source) for path, source in written]
-    for out_path, source in items:
-        key = _safe_relative(out_path, source).as_posix().casefold()  # one file on case-insensitive disks
+    # Plain strings, not PurePosixPath: a registry's build claims hundreds of thousands of paths.
+    items = [(str(p.out_path), p.source or "a generated page") for p in pages]
+    items += [(str(f.out_path), str(f.source)) for f in files]
+    items += list(written)
+    for path, source in items:
+        if not plain_relative(path):
+            raise BuildError(f"{source} would be written to {path!r}, which is outside the output folder")
+        key = path.casefold()  # one file on case-insensitive disks
         if key in claimed:
-            raise BuildError(f"two outputs claim {out_path.as_posix()}: {claimed[key]} and {source}; "
-                             "rename one of them")
+            raise BuildError(f"two outputs claim {path}: {claimed[key]} and {source}; rename one of them")
         claimed[key] = source
 
 
@@ -202,18 +204,20 @@ def link_previous(stage: Path, previous: Path, paths: Iterable[str]) -> int:
     new folder), so sharing its files is safe, and far cheaper than writing
     them again. A file that cannot be linked is reported, and the caller renders it.
     """
-    root = stage.resolve()
+    # Plain strings, not Path objects: a registry's rebuild links every unchanged file.
+    root, old = str(stage.resolve()), str(previous)
     count = 0
-    made: set[Path] = set()
+    made: set[str] = set()
     for rel in paths:
-        out_path = PurePosixPath(rel)
-        dest = root.joinpath(*_safe_relative(out_path, rel).parts)
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.add(dest.parent)
+        if not plain_relative(rel):
+            raise BuildError(f"{rel} would be written to {rel!r}, which is outside the output folder")
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{root}/{folder}", exist_ok=True)
+            made.add(folder)
         # Never through a symbolic link: the caller (the build cache) has checked that each path is a
         # regular file of the previous output, reached through its own folders only.
-        os.link(previous.joinpath(*out_path.parts), dest, follow_symlinks=False)
+        os.link(f"{old}/{rel}", f"{root}/{rel}", follow_symlinks=False)
         count += 1
     return count
 

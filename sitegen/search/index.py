@@ -190,7 +190,7 @@ def _run_pagefind(executable: str, site: Path, bundle: Path, language: str) -> N
 
 
 def shard_of(number: int, count: int, size: int) -> int:
-    """The shard of record `number` (0 = the newest) of `count`: shards are cut from the oldest record on,
+    """The shard of the record at place `number` of `count` in index order (0 = the newest): shards are cut from the oldest record on,
     so a new record changes only the newest shard (search/offline.py reads the same rule)."""
     return (count - 1 - number) // size
 

@@ -11,8 +11,12 @@ a query loads only the few it needs:
     search/s/<sort>.js        every record in score or title order
     search/r/<n>.js           what a result shows, for RECORDS_PER_CHUNK records
 
-Records are numbered by their place in the index (0 is the newest), so newest
-and oldest first need no file at all. Record lists are sorted numbers written
+Records are numbered by their place from the oldest (0 is the oldest), so
+newest and oldest first need no file at all, and a new record, which comes
+last, takes a new number without changing any other: only the files that
+hold it change (its words' chunks, its filter values, the orders, the last
+result file, the manifest), as Pagefind's shards are cut from the oldest
+too (search/index.py, shard_of). Record lists are sorted numbers written
 as base-36 gaps ("0.3.1a"), a few bytes a record. Every file is one call,
 SITEGEN_SEARCH_CHUNK(name, data), with script-safe JSON (search/index.py).
 
@@ -194,12 +198,13 @@ def _shown(entry: Mapping[str, Any]) -> list[Any]:
             entry["badges"], entry["filters"], entry["abstract"]]
 
 
-def _results(start: int, shown: list[list[Any]], entries: Sequence[Mapping[str, Any]]) -> PagePlan:
-    """r/<n>.js for the records from start: keyed by what it shows, made by reading those entries again."""
-    name, size = f"r/{start // RECORDS_PER_CHUNK}", len(shown)  # make holds no reference to shown
+def _results(first: int, shown: list[list[Any]], entries: Sequence[Mapping[str, Any]]) -> PagePlan:
+    """r/<n>.js for the records numbered from first (shown: theirs, in number order): keyed by what it
+    shows, made by reading those entries again. entries are newest first, numbers count from the oldest."""
+    name, size, last = f"r/{first // RECORDS_PER_CHUNK}", len(shown), len(entries) - 1  # make holds no reference to shown
 
     def make() -> bytes:
-        data = [_shown(e) for e in entries[start:start + size]]
+        data = [_shown(e) for e in reversed(entries[last - first - size + 1:last - first + 1])]
         return f"SITEGEN_SEARCH_CHUNK({script_json(name)},{script_json(data)});\n".encode("utf-8")
     return PagePlan(PurePosixPath(f"{FOLDER}/{name}.js"), plan_key("offline", name, shown), make,
                     "the offline search index")
@@ -220,14 +225,17 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
     workers, or kept in the cache).
     """
     results: list[PagePlan] = []  # r/<n>.js, made as their records are read
-    # Record numbers as 4-byte arrays: a registry's postings are tens of millions of numbers.
+    # Record numbers as 4-byte arrays: a registry's postings are tens of millions of numbers. The
+    # entries come newest first, so each list is made in descending order and read backwards.
     postings: dict[str, array[int]] = {}
-    filters: dict[str, dict[str, list[int]]] = {}
-    scores: list[float] = []
-    titles: list[str] = []
-    shown: list[list[Any]] = []
+    filters: dict[str, dict[str, array[int]]] = {}
+    count = len(entries)
+    scores = array("d", bytes(8 * count))  # by number, from the oldest
+    titles: list[str] = [""] * count
+    shown: list[list[Any]] = []  # the result file being gathered, its highest number first
     cut = iter(entries_words) if entries_words is not None else None
-    for number, entry in enumerate(entries):
+    for place, entry in enumerate(entries):
+        number = count - 1 - place
         # What Pagefind reads: the title, then the text.
         found = next(cut).split() if cut is not None else words(entry["title"] + " " + entry["text"])
         for word in found:
@@ -236,25 +244,24 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
                 numbers = postings[word] = array("I")
             numbers.append(number)
         for key, value in entry["filters"].items():
-            filters.setdefault(key, {}).setdefault(value, []).append(number)
-        scores.append(entry["score"] if entry["score"] is not None else -1)
-        titles.append(entry["title"].casefold())
+            filters.setdefault(key, {}).setdefault(value, array("I")).append(number)
+        scores[number] = entry["score"] if entry["score"] is not None else -1
+        titles[number] = entry["title"].casefold()
         shown.append(_shown(entry))
-        if len(shown) == RECORDS_PER_CHUNK:
-            results.append(_results(number + 1 - RECORDS_PER_CHUNK, shown, entries))
+        if number % RECORDS_PER_CHUNK == 0:  # the lowest number of its result file
+            results.append(_results(number, shown[::-1], entries))
             shown = []
-    count = len(scores)
-    if shown:
-        results.append(_results(count - len(shown), shown, entries))
+    results.reverse()  # r/0.js first
     digits = [_base36(n) for n in range(count + 1)]  # every gap is smaller than the count
     chunks = {chunk_key(prefix): words for prefix, words in
-              word_chunks({word: encode(numbers, digits) for word, numbers in postings.items()}).items()}
+              word_chunks({word: encode(reversed(numbers), digits) for word, numbers in postings.items()}).items()}
     del postings
     pages = [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
-    pages += [_script(f"f/{key}/{value}", encode(numbers, digits))
+    pages += [_script(f"f/{key}/{value}", encode(reversed(numbers), digits))
               for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
-    by_score = sorted(range(count), key=lambda n: (-scores[n], n))
-    by_title = sorted(range(count), key=lambda n: (titles[n], n))
+    # Ties newest first, as the listings order them.
+    by_score = sorted(range(count), key=lambda n: (-scores[n], -n))
+    by_title = sorted(range(count), key=lambda n: (titles[n], -n))
     pages += [_script("s/score", ".".join(digits[n] for n in by_score)),
               _script("s/title", ".".join(digits[n] for n in by_title))]
     pages += results

@@ -94,7 +94,7 @@ def context_for_browse(facet: Facet, value: Mapping[str, Any], entries: Sequence
         "site": site,
         "page": page_head(title, value["description"], listing.path, site, root),
         "facet": {"key": facet.key, "title": facet.title, "anchor": facet.anchor},
-        "value": value,
+        "value": value if listing.number == 0 else dict(value, count=None),  # as the total (listing_context)
         "entries": [{"html": at_root(card, root)} for card in cards.cards([entries[i]["url"] for i in listing.items], 1)],
         "listing": listing_context(listing, len(entries)),
     }
@@ -130,7 +130,9 @@ def browse_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo,
         for value in facet_context["values"]:
             matching = [e for e in entries if e["codes"][facet.key] == value["value"]]
             for listing in paginate(len(matching), config.page_size, value["href"]):
-                key = plan_key("browse", facet, value, placed(listing), len(matching), *(cards.card_key(matching[i]["url"], 1) for i in listing.items))
+                # An archive page shows neither the count nor the total (context_for_browse): its key holds neither.
+                shown = (value, len(matching)) if listing.number == 0 else (dict(value, count=None),)
+                key = plan_key("browse", facet, *shown, placed(listing), *(cards.card_key(matching[i]["url"], 1) for i in listing.items))
                 plans.append(PagePlan(PurePosixPath(listing.path), key,
                                       lambda f=facet, v=value, m=matching, l=listing: make(f, v, m, l), "the browse pages"))
     return plans

@@ -96,5 +96,6 @@ def paginate(count: int, page_size: int, first_page: str) -> list[ListingPage]:
 
 def placed(page: ListingPage) -> ListingPage:
     """The page without its items' positions, for its key (engine/sitewide.py): positions count from the newest,
-    so a new record moves them all, and a page shows them only as the cards its key holds already."""
-    return replace(page, items=())
+    so a new record moves them all, and a page shows them only as the cards its key holds already. An archive
+    page is not told how many archive pages there are (render.listing_context), so its key does not hold it."""
+    return replace(page, items=(), archive_pages=page.archive_pages if page.number == 0 else 0)

@@ -479,8 +479,13 @@ def filter_options(codes: Sequence[Mapping[str, str]], config: SiteConfig) -> li
 
 
 def listing_context(page: ListingPage, total: int) -> dict[str, Any]:
-    """What a listing template needs about its page: the neighbours, the range shown, the total."""
-    return {"total": total, "first_page": page.number == 0, "number": page.number, "archive_pages": page.archive_pages,
+    """What a listing template needs about its page: the neighbours, the range shown, the total.
+
+    An archive page gets neither the total nor the number of archive pages (None): its records are cut
+    from the oldest, so that a new record leaves it as it was, and either would change every one of them."""
+    first = page.number == 0
+    return {"total": total if first else None, "first_page": first, "number": page.number,
+            "archive_pages": page.archive_pages if first else None,
             "first_position": page.first_position, "last_position": page.last_position,
             "newer": page.newer, "older": page.older, "newest": page.newest, "oldest": page.oldest,
             "paged": page.archive_pages > 0}
@@ -539,6 +544,9 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
     urls = [r.url for r in ordered]
     env = template_env(*config.layout_folders)
     filters = filter_options([filter_values(r) for r in ordered], config)
+    # Archive pages leave the counts to site.js (from the offline index's manifest): with them in
+    # the page, one new record would change every archive page.
+    uncounted = [dict(f, options=[dict(o, count=None) for o in f["options"]]) for f in filters]
     shards = " ".join(f"{path}/" for path in search_shards)
 
     def make(listing: ListingPage) -> bytes:
@@ -550,13 +558,15 @@ def index_plans(records: Sequence[Record], config: SiteConfig, site: SiteInfo, s
             "search_shards": shards,
             "cards": [{"html": at_root(card, root)} for card in source.cards([urls[i] for i in listing.items], 0)],
             "listing": listing_context(listing, len(ordered)),
-            "filters": filters,
+            "filters": filters if listing.number == 0 else uncounted,
         }
         return render_template(env, "index.html", context).encode("utf-8")
 
     # The site-wide facts (site, layouts, configuration) are in the build's environment key, which every key joins.
+    # A key holds what its page shows, no more: an archive page's has no total and no counts.
     return [PagePlan(PurePosixPath(listing.path),
-                     plan_key("index", placed(listing), len(ordered), shards, filters,
+                     plan_key("index", placed(listing), shards,
+                              *((len(ordered), filters) if listing.number == 0 else (uncounted,)),
                               *(source.card_key(urls[i], 0) for i in listing.items)),
                      lambda listing=listing: make(listing), "the record index")
             for listing in paginate(len(ordered), config.page_size, "index.html")]

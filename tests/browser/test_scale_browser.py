@@ -184,6 +184,26 @@ def test_filters_count_and_sorts_order_over_the_whole_registry(registry, http_ba
 
 
 @pytest.mark.parametrize("where", ["http", "file"])
+def test_an_archive_page_counts_its_filters_from_the_offline_index(registry, http_base, file_base, where):
+    """Archive pages carry no counts (a new record would change them all); site.js adds them, the registry's."""
+    records = registry["records"]
+    with browser_page() as (page, errors):
+        page.goto((http_base if where == "http" else file_base) + "page/3.html")
+        ready(page)
+        for key in ("level", "gate", "tier", "language"):
+            page.wait_for_function("key => [...document.querySelectorAll(`#finder-${key} option`)]"
+                                   ".every(o => !o.value || / \\(\\d+\\)$/.test(o.textContent))", arg=key)
+            shown = page.eval_on_selector_all(f"#finder-{key} option", "os => os.map(o => [o.value, o.textContent])")
+            for value, text in shown:
+                if value:
+                    expected = sum(1 for r in records if r[key] == value)
+                    assert text.endswith(f" ({expected})"), (key, value, text)
+        assert errors == []
+    html = (registry["out"] / "page" / "3.html").read_text(encoding="utf-8")
+    assert 'data-counts="manifest"' in html and not re.search(r"<option value=\"\w+\">[^<]*\(\d+\)</option>", html)
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
 def test_with_javascript_off_the_pages_list_every_record_once_in_order(registry, http_base, file_base, where):
     seen, pages = [], 0
     with browser_page(javascript=False) as (page, errors):

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("s/score","0.2.3.1");
+SITEGEN_SEARCH_CHUNK("s/score","3.1.0.2");

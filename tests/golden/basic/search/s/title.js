@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("s/title","1.3.0.2");
+SITEGEN_SEARCH_CHUNK("s/title","2.0.3.1");

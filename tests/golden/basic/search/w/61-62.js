@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-62",{"about":"0"});
+SITEGEN_SEARCH_CHUNK("w/61-62",{"about":"3"});

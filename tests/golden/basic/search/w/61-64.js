@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-64",{"adapts":"3"});
+SITEGEN_SEARCH_CHUNK("w/61-64",{"adapts":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-66",{"affects":"0"});
+SITEGEN_SEARCH_CHUNK("w/61-66",{"affects":"3"});

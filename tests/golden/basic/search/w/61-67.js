@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-67",{"against":"0","agglutinative":"0"});
+SITEGEN_SEARCH_CHUNK("w/61-67",{"against":"3","agglutinative":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-6d",{"ampersand":"0"});
+SITEGEN_SEARCH_CHUNK("w/61-6d",{"ampersand":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-72",{"are":"0"});
+SITEGEN_SEARCH_CHUNK("w/61-72",{"are":"3"});

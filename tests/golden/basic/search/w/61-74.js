@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61-74",{"attempted":"2"});
+SITEGEN_SEARCH_CHUNK("w/61-74",{"attempted":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/61",{"a":"0.1.2"});
+SITEGEN_SEARCH_CHUNK("w/61",{"a":"0.2.1"});

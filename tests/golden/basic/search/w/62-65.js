@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62-65",{"be":"3","been":"2","before":"0","below":"0","better":"3"});
+SITEGEN_SEARCH_CHUNK("w/62-65",{"be":"0","been":"1","before":"3","below":"3","better":"0"});

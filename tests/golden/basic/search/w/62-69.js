@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62-69",{"bilingual":"1"});
+SITEGEN_SEARCH_CHUNK("w/62-69",{"bilingual":"2"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62-72",{"brackets":"0"});
+SITEGEN_SEARCH_CHUNK("w/62-72",{"brackets":"3"});

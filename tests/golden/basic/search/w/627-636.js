@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/627-636",{"اضافة":"2"});
+SITEGEN_SEARCH_CHUNK("w/627-636",{"اضافة":"1"});

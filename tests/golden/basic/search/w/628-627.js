@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/628-627",{"باستخدام":"2"});
+SITEGEN_SEARCH_CHUNK("w/628-627",{"باستخدام":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/628-64a",{"بيانات":"2"});
+SITEGEN_SEARCH_CHUNK("w/628-64a",{"بيانات":"1"});

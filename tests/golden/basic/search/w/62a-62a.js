@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62a-62a",{"تتحسن":"2"});
+SITEGEN_SEARCH_CHUNK("w/62a-62a",{"تتحسن":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62a-644",{"تلخص":"2"});
+SITEGEN_SEARCH_CHUNK("w/62a-644",{"تلخص":"1"});

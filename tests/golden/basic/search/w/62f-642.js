@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/62f-642",{"دقة":"2"});
+SITEGEN_SEARCH_CHUNK("w/62f-642",{"دقة":"1"});

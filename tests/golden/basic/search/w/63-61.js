@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/63-61",{"can":"1"});
+SITEGEN_SEARCH_CHUNK("w/63-61",{"can":"2"});

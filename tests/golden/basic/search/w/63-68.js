@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/63-68",{"character":"0","characterlevel":"0"});
+SITEGEN_SEARCH_CHUNK("w/63-68",{"character":"3","characterlevel":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/63-6c",{"claims":"0","clarity":"1"});
+SITEGEN_SEARCH_CHUNK("w/63-6c",{"claims":"3","clarity":"2"});

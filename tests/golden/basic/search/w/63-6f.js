@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/63-6f",{"collects":"0.1","compares":"3","computed":"0","corpora":"0","corpus":"0","correlates":"0","could":"3"});
+SITEGEN_SEARCH_CHUNK("w/63-6f",{"collects":"2.1","compares":"0","computed":"3","corpora":"3","corpus":"3","correlates":"3","could":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/63-75",{"current":"3"});
+SITEGEN_SEARCH_CHUNK("w/63-75",{"current":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/639-631",{"عربية":"2"});
+SITEGEN_SEARCH_CHUNK("w/639-631",{"عربية":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/639-644",{"على":"2"});
+SITEGEN_SEARCH_CHUNK("w/639-644",{"على":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/639-646",{"عن":"2","عند":"2"});
+SITEGEN_SEARCH_CHUNK("w/639-646",{"عن":"1","عند":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/64-61",{"databases":"0"});
+SITEGEN_SEARCH_CHUNK("w/64-61",{"databases":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/64-65",{"deadbeef":"3"});
+SITEGEN_SEARCH_CHUNK("w/64-65",{"deadbeef":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/64-69",{"disappears":"0"});
+SITEGEN_SEARCH_CHUNK("w/64-69",{"disappears":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/641-64a",{"في":"2"});
+SITEGEN_SEARCH_CHUNK("w/641-64a",{"في":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/645-627",{"ما":"2"});
+SITEGEN_SEARCH_CHUNK("w/645-627",{"ما":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/645-62a",{"متعددة":"2"});
+SITEGEN_SEARCH_CHUNK("w/645-62a",{"متعددة":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/645-62f",{"مدى":"2"});
+SITEGEN_SEARCH_CHUNK("w/645-62f",{"مدى":"1"});

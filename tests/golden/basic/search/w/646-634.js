@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/646-634",{"نشر":"2"});
+SITEGEN_SEARCH_CHUNK("w/646-634",{"نشر":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/647-630",{"هذه":"2"});
+SITEGEN_SEARCH_CHUNK("w/647-630",{"هذه":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/65-66",{"effect":"0"});
+SITEGEN_SEARCH_CHUNK("w/65-66",{"effect":"3"});

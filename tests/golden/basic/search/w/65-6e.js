@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/65-6e",{"encoders":"0","entity":"0.1"});
+SITEGEN_SEARCH_CHUNK("w/65-6e",{"encoders":"3","entity":"2.1"});

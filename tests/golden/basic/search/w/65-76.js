@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/65-76",{"evidence":"1"});
+SITEGEN_SEARCH_CHUNK("w/65-76",{"evidence":"2"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/65-78",{"examines":"0","example":"0","existing":"0","expected":"0","extension":"0","extracted":"0"});
+SITEGEN_SEARCH_CHUNK("w/65-78",{"examines":"3","example":"3","existing":"3","expected":"3","extension":"3","extracted":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/66-65",{"fertility":"0","few":"3"});
+SITEGEN_SEARCH_CHUNK("w/66-65",{"fertility":"3","few":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/66-66",{"ffee":"0"});
+SITEGEN_SEARCH_CHUNK("w/66-66",{"ffee":"3"});

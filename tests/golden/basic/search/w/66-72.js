@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/66-72",{"from":"0","frozen":"3"});
+SITEGEN_SEARCH_CHUNK("w/66-72",{"from":"3","frozen":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/66-75",{"full":"3"});
+SITEGEN_SEARCH_CHUNK("w/66-75",{"full":"0"});

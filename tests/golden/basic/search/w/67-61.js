@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/67-61",{"gate":"0","gave":"3"});
+SITEGEN_SEARCH_CHUNK("w/67-61",{"gate":"3","gave":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/67-65",{"generated":"0"});
+SITEGEN_SEARCH_CHUNK("w/67-65",{"generated":"3"});

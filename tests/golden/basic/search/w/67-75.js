@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/67-75",{"guide":"0"});
+SITEGEN_SEARCH_CHUNK("w/67-75",{"guide":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/68-61",{"has":"2"});
+SITEGEN_SEARCH_CHUNK("w/68-61",{"has":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/68-65",{"helps":"0"});
+SITEGEN_SEARCH_CHUNK("w/68-65",{"helps":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/68-69",{"higher":"0"});
+SITEGEN_SEARCH_CHUNK("w/68-69",{"higher":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/68-6f",{"how":"0"});
+SITEGEN_SEARCH_CHUNK("w/68-6f",{"how":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/69-73",{"is":"0.1.2"});
+SITEGEN_SEARCH_CHUNK("w/69-73",{"is":"0.2.1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/69-74",{"it":"3","its":"0"});
+SITEGEN_SEARCH_CHUNK("w/69-74",{"it":"0","its":"3"});

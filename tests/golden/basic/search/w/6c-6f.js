@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6c-6f",{"lost":"0","low":"3","lower":"0","lowresource":"3"});
+SITEGEN_SEARCH_CHUNK("w/6c-6f",{"lost":"3","low":"0","lower":"3","lowresource":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6d-61",{"machine":"0","machinegenerated":"0","main":"3","matches":"0","material":"0"});
+SITEGEN_SEARCH_CHUNK("w/6d-61",{"machine":"3","machinegenerated":"3","main":"0","matches":"3","material":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6d-65",{"mentions":"0","method":"3","methodology":"0"});
+SITEGEN_SEARCH_CHUNK("w/6d-65",{"mentions":"3","method":"0","methodology":"3"});

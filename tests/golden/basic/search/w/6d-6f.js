@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6d-6f",{"model":"3","models":"0","most":"0"});
+SITEGEN_SEARCH_CHUNK("w/6d-6f",{"model":"0","models":"3","most":"3"});

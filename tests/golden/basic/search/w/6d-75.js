@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6d-75",{"multilingual":"0.3","multiple":"0"});
+SITEGEN_SEARCH_CHUNK("w/6d-75",{"multilingual":"0.3","multiple":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6e-61",{"named":"0"});
+SITEGEN_SEARCH_CHUNK("w/6e-61",{"named":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6e-65",{"ner":"0"});
+SITEGEN_SEARCH_CHUNK("w/6e-65",{"ner":"3"});

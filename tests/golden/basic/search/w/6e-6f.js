@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6e-6f",{"no":"0.2","not":"0.3"});
+SITEGEN_SEARCH_CHUNK("w/6e-6f",{"no":"1.2","not":"0.3"});

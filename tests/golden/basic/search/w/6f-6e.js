@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6f-6e",{"one":"0"});
+SITEGEN_SEARCH_CHUNK("w/6f-6e",{"one":"3"});

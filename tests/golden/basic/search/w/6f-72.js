@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6f-72",{"or":"2"});
+SITEGEN_SEARCH_CHUNK("w/6f-72",{"or":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/6f-74",{"other":"0"});
+SITEGEN_SEARCH_CHUNK("w/6f-74",{"other":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/70-72",{"pretraining":"0","primary":"0","prompt":"3","proof":"2"});
+SITEGEN_SEARCH_CHUNK("w/70-72",{"pretraining":"3","primary":"3","prompt":"0","proof":"1"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/71-75",{"quality":"0","question":"1","quokka":"0"});
+SITEGEN_SEARCH_CHUNK("w/71-75",{"quality":"3","question":"2","quokka":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/72-75",{"rubric":"3","running":"0"});
+SITEGEN_SEARCH_CHUNK("w/72-75",{"rubric":"0","running":"3"});

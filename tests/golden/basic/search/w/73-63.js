@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-63",{"score":"3","script":"0"});
+SITEGEN_SEARCH_CHUNK("w/73-63",{"score":"0","script":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-65",{"sealed":"0.1","sealedsandbox":"0.1","search":"0","see":"0","sensitive":"0","set":"0"});
+SITEGEN_SEARCH_CHUNK("w/73-65",{"sealed":"2.1","sealedsandbox":"2.1","search":"3","see":"3","sensitive":"3","set":"3"});

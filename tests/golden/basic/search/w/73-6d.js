@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-6d",{"small":"0"});
+SITEGEN_SEARCH_CHUNK("w/73-6d",{"small":"3"});

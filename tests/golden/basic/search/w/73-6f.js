@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-6f",{"source":"0","sources":"3"});
+SITEGEN_SEARCH_CHUNK("w/73-6f",{"source":"3","sources":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-74",{"states":"3","strongest":"0"});
+SITEGEN_SEARCH_CHUNK("w/73-74",{"states":"0","strongest":"3"});

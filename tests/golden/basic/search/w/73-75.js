@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/73-75",{"subword":"0","support":"3"});
+SITEGEN_SEARCH_CHUNK("w/73-75",{"subword":"3","support":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/74-61",{"target":"0"});
+SITEGEN_SEARCH_CHUNK("w/74-61",{"target":"3"});

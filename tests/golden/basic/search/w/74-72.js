@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/74-72",{"trainable":"3","transfer":"0.1.2","transliteration":"0"});
+SITEGEN_SEARCH_CHUNK("w/74-72",{"trainable":"0","transfer":"0.2.1","transliteration":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/74-77",{"two":"3"});
+SITEGEN_SEARCH_CHUNK("w/74-77",{"two":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/76-65",{"vectors":"3","verified":"0"});
+SITEGEN_SEARCH_CHUNK("w/76-65",{"vectors":"0","verified":"3"});

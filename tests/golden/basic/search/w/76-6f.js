@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/76-6f",{"vocabulary":"0"});
+SITEGEN_SEARCH_CHUNK("w/76-6f",{"vocabulary":"3"});

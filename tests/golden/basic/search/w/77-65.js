@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/77-65",{"were":"0"});
+SITEGEN_SEARCH_CHUNK("w/77-65",{"were":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/77-68",{"what":"0","where":"3"});
+SITEGEN_SEARCH_CHUNK("w/77-68",{"what":"3","where":"0"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/77-6f",{"work":"0","works":"0"});
+SITEGEN_SEARCH_CHUNK("w/77-6f",{"work":"3","works":"3"});

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("w/77-72",{"written":"0"});
+SITEGEN_SEARCH_CHUNK("w/77-72",{"written":"3"});

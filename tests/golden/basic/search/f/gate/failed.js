@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/gate/failed","3");
+SITEGEN_SEARCH_CHUNK("f/gate/failed","0");

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/gate/pending","1");
+SITEGEN_SEARCH_CHUNK("f/gate/pending","2");

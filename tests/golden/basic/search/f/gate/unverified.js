@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/gate/unverified","2");
+SITEGEN_SEARCH_CHUNK("f/gate/unverified","1");

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/gate/verified","0");
+SITEGEN_SEARCH_CHUNK("f/gate/verified","3");

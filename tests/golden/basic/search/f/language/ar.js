@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/language/ar","2");
+SITEGEN_SEARCH_CHUNK("f/language/ar","1");

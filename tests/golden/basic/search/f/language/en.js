@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/language/en","0.1.2");
+SITEGEN_SEARCH_CHUNK("f/language/en","0.2.1");

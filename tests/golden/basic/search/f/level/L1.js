@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/level/L1","3");
+SITEGEN_SEARCH_CHUNK("f/level/L1","0");

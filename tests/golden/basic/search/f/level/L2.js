@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/level/L2","0.1");
+SITEGEN_SEARCH_CHUNK("f/level/L2","2.1");

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/level/L3","2");
+SITEGEN_SEARCH_CHUNK("f/level/L3","1");

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/status/corrected","1");
+SITEGEN_SEARCH_CHUNK("f/status/corrected","2");

@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/status/current","0.2");
+SITEGEN_SEARCH_CHUNK("f/status/current","1.2");

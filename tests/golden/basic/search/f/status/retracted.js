@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/status/retracted","3");
+SITEGEN_SEARCH_CHUNK("f/status/retracted","0");

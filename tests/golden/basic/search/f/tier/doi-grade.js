@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/tier/doi-grade","0");
+SITEGEN_SEARCH_CHUNK("f/tier/doi-grade","3");

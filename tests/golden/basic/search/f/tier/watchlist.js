@@ -1,1 +1,1 @@
-SITEGEN_SEARCH_CHUNK("f/tier/watchlist","1.1.1");
+SITEGEN_SEARCH_CHUNK("f/tier/watchlist","0.1.1");
