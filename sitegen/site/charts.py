@@ -55,7 +55,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def ink(tone: str) -> str:
-    """A badge tone's darker colour (site/svgbadge.py PALETTE): at least 7:1 on white, as its text is."""
+    """The darker colour of a badge tone's pair (site/svgbadge.py PALETTE), which reads on the chart's white."""
     return min(PALETTE[tone], key=_luminance)
 
 

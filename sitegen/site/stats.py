@@ -21,6 +21,7 @@ from typing import Iterable, Literal
 
 from ..config import SiteConfig
 from ..model import Record
+from .badges import filter_values
 from .browse import FACETS, Facet, value_label
 from .render import MONTH_NAMES  # English whatever the locale, as human_date writes dates
 from .svgbadge import TONES
@@ -136,13 +137,11 @@ def count_records(records: Iterable[Record], config: SiteConfig) -> Statistics:
     total = 0
     for record in records:
         total += 1
-        fields = record.fields
-        gate = fields["gate"]["status"]
-        for key, code in (("level", fields["verification"]["level"]), ("gate", gate), ("tier", fields["tier"]["tier"]),
-                          ("status", record.correction_status)):
-            by_facet[key][code] += 1
-        submitted[_month(record.submitted), gate] += 1
-        for entry in fields["corrections"]["entries"]:
+        codes = filter_values(record)  # the same codes the badges and browse pages show
+        for key, counts in by_facet.items():
+            counts[codes[key]] += 1
+        submitted[_month(record.submitted), codes["gate"]] += 1
+        for entry in record.fields["corrections"]["entries"]:
             corrected[_month(dt.date.fromisoformat(entry["date"]))] += 1
     distributions = {facet.key: _distribution(facet, by_facet[facet.key], config) for facet in FACETS}
     gates = [share.code for share in distributions["gate"].shares]
