@@ -189,7 +189,7 @@ class BuildResult:
     warnings: int = 0
     elapsed: float = 0.0  # seconds
     indexed: bool = False  # whether the Pagefind index was built
-    sitewide: int = 0  # site-wide files (index, browse, feeds, dumps, offline search): how many there are
+    sitewide: int = 0  # site-wide files (index, browse, statistics, feeds, dumps, offline search): how many there are
     sitewide_reused: int = 0  # how many of them were linked unchanged from the previous output, not made again
     diagnostics: tuple[Diagnostic, ...] = field(default=(), repr=False)  # every problem found
     outcomes: tuple["RecordOutcome", ...] = field(default=(), repr=False)  # per record, for the live preview

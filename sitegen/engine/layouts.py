@@ -3,7 +3,7 @@ instead of only the deployment's build.
 
 Every template is compiled (syntax errors, unknown filters: all of them, in milliseconds), then each
 kind of page is rendered once with real data: the record page and its cards for a sample of the
-records, the index, every content page, the browse pages and the not-found page. A value a template
+records, the index, every content page, the browse pages, the statistics page and the not-found page. A value a template
 uses and the page does not have (StrictUndefined) shows up there. Nothing is written.
 """
 
@@ -16,6 +16,7 @@ from ..errors import BuildError
 from ..model import ContentPage, Diagnostic, Record
 from ..site.browse import browse_pages, not_found_page
 from ..site.render import compile_layouts, index_order, render_index, render_page, site_info
+from ..site.statspage import statistics_pages
 from .outputs import record_outputs
 
 
@@ -42,6 +43,7 @@ def check_layouts(config: SiteConfig, records: Sequence[Record], pages: Sequence
         lambda: render_index(sample, config, site),
         *(lambda p=page: render_page(p, config, site) for page in pages),
         lambda: browse_pages(sample, config, site),
+        lambda: statistics_pages(sample, config, site),
         lambda: not_found_page(config, site),
     ]
     found: dict[Diagnostic, None] = {}  # one template mistake breaks many pages; report it once

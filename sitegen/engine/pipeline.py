@@ -26,6 +26,7 @@ from ..site.feeds import feed_plans
 from ..site.harvest import crawler_files, dump_plans, records_index
 from ..site.redirects import redirect_pages
 from ..site.render import Cards, CardsInMemory, SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
+from ..site.statspage import statistics_plans
 from .cache import BuildCache, environment_key, environment_keys, inputs_fingerprint
 from .checked import unchanged_checks
 from .sitewide import Sitewide
@@ -200,7 +201,7 @@ class SiteWritten(NamedTuple):
 
     files: int  # every file of the output, linked ones included, the search bundle excluded
     html_pages: int
-    sitewide: int  # site-wide files (index, browse, feeds, dumps, offline search) made or linked; artifacts not counted
+    sitewide: int  # site-wide files (index, browse, statistics, feeds, dumps, offline search) made or linked; artifacts not counted
     sitewide_reused: int  # how many of those were linked unchanged from the previous output, not made
 
 
@@ -222,6 +223,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     folder = manifests or stage
     index, browse = index_plans(records, config, site, shards, cards), browse_plans(records, config, site, cards)
     feeds, offline = feed_plans(records, config, site.build_date), _offline_plans(good, config, spill)
+    statistics = statistics_plans(records, config, site)
     dumps = dump_plans(records, config,
                        lambda r: (folder / "records" / f"{r.slug}.json").read_text("utf-8").removesuffix("\n"))
     pages, contracts, not_found = [render_page(p, config, site) for p in result.pages], contract_pages(), \
@@ -230,12 +232,12 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     artifacts, assets = artifact_files(records, config), collect_assets(config)
     # Each site-wide file is written as soon as it is made, so that no registry's worth of them is ever held:
     # first make sure that no two outputs claim one path (the files made last, below, are checked again with all).
-    planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *feeds, *offline)]
+    planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *statistics, *feeds, *offline)]
     check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages, *contracts,
                       not_found], assets + artifacts, per_record)
     sitewide = Sitewide(cache, env, stage)
-    shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse), not_found,
-                          *sitewide.pages(feeds), *sitewide.pages(offline)]
+    shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse),
+                          *sitewide.pages(statistics), not_found, *sitewide.pages(feeds), *sitewide.pages(offline)]
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
     shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]

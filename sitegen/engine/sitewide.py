@@ -1,9 +1,10 @@
 """Site-wide files at the cost of what changed: one made from the same inputs as last time is linked, not made.
 
-The index and archive pages, browse pages, feeds, dumps and offline search
-files are made from all records together, but each shows only some of them
-(listings and feed archives are cut from the oldest record, dumps by id
-prefix). Each comes as a PagePlan with a key of exactly its inputs; joined
+The index and archive pages, browse pages, the statistics page and its
+charts, feeds, dumps and offline search files are made from all records
+together, but each shows only some of them, or only their counts (listings
+and feed archives are cut from the oldest record, dumps by id prefix). Each
+comes as a PagePlan with a key of exactly its inputs; joined
 with the environment key (the generator, layouts, configuration, site-wide
 facts) and its path, that key names its bytes. When the build cache noted the
 same key for the same path last time, and the previous output still holds

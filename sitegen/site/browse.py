@@ -51,7 +51,8 @@ FACETS = (
 )
 
 
-def _value_label(facet: Facet, value: str, config: SiteConfig) -> str:
+def value_label(facet: Facet, value: str, config: SiteConfig) -> str:
+    """A value as readers see it: its configured label, a level with its code (L2 · Source-grounded claims)."""
     label = str(facet.labels(config)[value]["label"])
     return f"{value} · {label}" if facet.key == "level" else label
 
@@ -61,7 +62,7 @@ def _values(facet: Facet, codes: Sequence[Mapping[str, str]], config: SiteConfig
     for record_codes in codes:
         code = record_codes[facet.key]
         counts[code] = counts.get(code, 0) + 1
-    return [{"value": code, "label": _value_label(facet, code, config), "description": str(meta["description"]),
+    return [{"value": code, "label": value_label(facet, code, config), "description": str(meta["description"]),
              "count": counts.get(code, 0), "href": browse_path(facet.key, code)}
             for code, meta in facet.labels(config).items()]
 

@@ -49,7 +49,7 @@ QUALITY_LABELS = {
 # An artifact is served from the site's own origin; file types a browser would run
 # there (pages, SVG, scripts) are renamed so they download as text instead.
 _ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".svg", ".svgz", ".xml", ".js", ".mjs", ".pdf", ".swf"})
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 CONTRACT_FAMILIES = ("paper-manifest", "correction-record", "records-index")
 
@@ -229,7 +229,7 @@ def compile_layouts(*folders: Path) -> list[Diagnostic]:
 
 def human_date(value: dt.date) -> str:
     """17 June 2026: the same in every locale."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def _timestamp(value: str) -> str:

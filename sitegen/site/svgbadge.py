@@ -35,7 +35,7 @@ PALETTE = {
     "alarm": ("#9b1c13", "#ffffff"),
 }
 # The same colour for the same value as the HTML badges (assets/site.css).
-_TONES = {
+TONES = {
     "gate": {"verified": "ok", "unverified": "neutral", "failed": "bad", "pending": "warn"},
     "tier": {"doi-grade": "top", "flagship-candidate": "info", "watchlist": "warn"},
     "status": {"current": "neutral", "corrected": "info", "expression-of-concern": "warn", "retracted": "alarm",
@@ -68,9 +68,9 @@ def badge_segments(record: Record, config: SiteConfig) -> list[Segment]:
     return [
         Segment(record.id, "id"),
         Segment(fields["verification"]["level"], "level"),
-        Segment(f"Gate {gate['gate']}: {config.gate_statuses[gate['status']]['label']}", _TONES["gate"][gate["status"]]),
-        Segment(config.tiers[tier]["label"], _TONES["tier"][tier]),
-        Segment(config.correction_statuses[status]["label"], _TONES["status"][status]),
+        Segment(f"Gate {gate['gate']}: {config.gate_statuses[gate['status']]['label']}", TONES["gate"][gate["status"]]),
+        Segment(config.tiers[tier]["label"], TONES["tier"][tier]),
+        Segment(config.correction_statuses[status]["label"], TONES["status"][status]),
     ]
 
 

@@ -26,8 +26,9 @@ AXE = TESTS / "node_modules" / "axe-core" / "axe.min.js"
 QUOKKA = "records/quokka-transfer-verified.html"
 RETRACTED = "records/retracted-synthesis.html"
 # Every kind of page the site has: the index, records (one with a retraction notice),
-# a content page, the browse pages and the not-found page.
-AUDITED = ["index.html", QUOKKA, RETRACTED, "guide.html", "browse/index.html", "browse/gate-verified.html", "404.html"]
+# a content page, the browse pages, the statistics page and the not-found page.
+AUDITED = ["index.html", QUOKKA, RETRACTED, "guide.html", "browse/index.html", "browse/gate-verified.html",
+           "statistics.html", "404.html"]
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +204,19 @@ def test_with_javascript_off_the_cite_box_and_browse_pages_still_work(file_base)
         page.locator("nav.breadcrumbs a").click()
         page.wait_for_url(file_base + "browse/index.html")
         assert page.locator(".browse-facet").count() == 4
+
+
+def test_the_statistics_page_shows_its_charts_from_disk_without_script(file_base):
+    with browser_page(javascript=False) as (page, errors):
+        page.goto(file_base + "index.html")
+        page.locator(".index-links a", has_text="Statistics").click()
+        page.wait_for_url(file_base + "statistics.html")
+        charts = page.locator("img.stat-chart")
+        assert charts.count() == 5
+        for n in range(5):  # each SVG loads from file:// and is drawn at its size
+            assert charts.nth(n).evaluate("img => img.complete && img.naturalWidth") == 720
+        assert page.locator("table.stat-table caption").count() == 5
+        assert page.locator("table.stat-table").nth(1).locator("tbody tr").count() == 4  # a row per level
+        page.locator("footer a", has_text="Statistics").click()  # the footer links it too, from every page
+        page.wait_for_url(file_base + "statistics.html")
+        assert errors == []

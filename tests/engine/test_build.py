@@ -321,7 +321,7 @@ def test_build_command_prints_progress_and_a_summary(make_site, tmp_path):
     assert "rendering records: 4/4" in lines  # plain lines when stderr is not a terminal
     assert "indexing 4 record(s) with Pagefind" in lines
     assert any(line.startswith("wrote ") and line.endswith(" files") for line in lines)
-    assert any(line.startswith(f"built 4 record(s), 25 page(s), 0 warning(s) into {out} in ") for line in lines)
+    assert any(line.startswith(f"built 4 record(s), 26 page(s), 0 warning(s) into {out} in ") for line in lines)
     assert "\r" not in done.stderr
 
 
