@@ -105,6 +105,12 @@ def test_init_check_and_build_from_a_plain_install_of_the_wheel(wheel, tmp_path)
     index = (reg / "public/index.html").read_text()
     assert "Wheel Registry" in index and "records/example-record.html" in index
     assert (reg / "public/assets/site.css").read_bytes() == (ROOT / "assets/site.css").read_bytes()
+    # The example site's pages, from the packaged templates: the same pages the repository's own site has.
+    built = {p.relative_to(reg / "public").as_posix() for p in (reg / "public").rglob("*.html")}
+    assert {"index.html", "404.html", "about.html", "guide.html", "statistics.html", "browse/index.html"} <= built
+    statistics = (reg / "public/statistics.html").read_text()
+    assert 'href="statistics.html"' in index and "statistics/records-over-time.svg" in statistics
+    assert (reg / "public/statistics/records-over-time.svg").read_text().startswith("<svg")
     sitegen("build", cwd=reg)  # with the Pagefind index, as the deployment builds
     assert (reg / "public/pagefind/pagefind.js").is_file()
 
