@@ -8,7 +8,7 @@ value is counted, with none too, so a chart's bars stay where they were when
 a value first appears.
 
 Time runs in periods: months, or quarters or years once a range is too long
-for a month's column to be read (more than MAX_MONTHS months), so the charts
+for a month's column to be read (more than MAX_MONTHS months: ten years), so the charts
 and their tables stay readable from the first record to the ten-thousandth.
 """
 
@@ -27,8 +27,8 @@ from .render import MONTH_NAMES  # English whatever the locale, as human_date wr
 from .svgbadge import TONES
 
 Grain = Literal["month", "quarter", "year"]
-MAX_MONTHS = 24  # a longer range is counted by quarter
-MAX_QUARTERS = 40  # and one longer than ten years by year
+MAX_MONTHS = 120  # ten years of months (a bar of 5 px in the page's column); a longer range is counted by quarter
+MAX_QUARTERS = 160  # and one longer than forty years by year
 _MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 
 

@@ -203,7 +203,7 @@ def test_an_empty_registry_has_a_page_and_no_chart(make_site, tmp_path):
 
 
 def test_long_ranges_are_counted_by_quarter_then_by_year():
-    assert [grain_for(months) for months in (1, 24, 25, 120, 121)] == ["month", "month", "quarter", "quarter", "year"]
+    assert [grain_for(months) for months in (1, 120, 121, 480, 481)] == ["month", "month", "quarter", "quarter", "year"]
     assert period_of(2026 * 12 + 4, "quarter").label == "2026 Q2"
     assert period_of(2026 * 12 + 4, "year").short == "2026"
 
@@ -225,12 +225,17 @@ def test_thousands_of_records_over_years_keep_a_readable_number_of_periods(make_
     site = make_site({"content/records/one.md": VALID_RECORD})
     config = load_config(site)
     records = check(config).records
-    stats = _spread(records, config, dt.date(2014, 1, 1), 2, 2500)  # 2,500 records over almost 14 years
-    assert stats.growth_grain == "year" and [g.period.label for g in stats.growth][:2] == ["2014", "2015"]
-    assert len(stats.growth) == 14 and sum(stats.growth[-1].totals) == 2500
+    stats = _spread(records, config, dt.date(2014, 1, 1), 2, 2500)  # 2,500 records over almost 14 years: by quarter
+    last = dt.date(2014, 1, 1) + dt.timedelta(days=2 * 2499)
+    assert stats.growth_grain == "quarter" and [g.period.label for g in stats.growth][:2] == ["2014 Q1", "2014 Q2"]
+    assert len(stats.growth) == (last.year - 2014) * 4 + (last.month - 1) // 3 + 1
+    assert sum(stats.growth[-1].totals) == 2500
     assert stats.corrections == 2500 and sum(p.count for p in stats.corrections_by_period) == 2500
-    stats = _spread(records, config, dt.date(2020, 2, 1), 10, 150)  # about four years: by quarter
-    assert stats.growth_grain == "quarter" and stats.growth[0].period.label == "2020 Q1"
+    stats = _spread(records, config, dt.date(1980, 1, 1), 7, 2500)  # almost 48 years: by year
+    assert stats.growth_grain == "year" and [g.period.label for g in stats.growth][:2] == ["1980", "1981"]
+    stats = _spread(records, config, dt.date(2020, 2, 1), 10, 150)  # about four years: by month
+    assert stats.growth_grain == "month" and stats.growth[0].period.label == "February 2020"
+    assert len(stats.growth) == 50 and stats.corrections_grain == "month"  # February 2020 to March 2024
     assert [sum(g.totals) for g in stats.growth] == sorted(sum(g.totals) for g in stats.growth)
     assert stats.statuses.shares[1].count == 150
 
