@@ -19,6 +19,7 @@ record is then validated; one made under another environment is passed over sile
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -65,7 +66,9 @@ def unchanged_checks(config: SiteConfig, envs: Collection[str], sources: Sequenc
                     continue  # a record deleted since
                 outcome = entry_from_json(value, source.rel, search, cards, words).outcome
                 if unchanged_inputs(config, outcome, source, content) is not None and _dated_by(outcome, latest):
-                    found[source.rel] = outcome
+                    # Without its search entry, cards and words (checked above, as the build checks them):
+                    # check renders nothing, and a registry's worth of them is gigabytes.
+                    found[source.rel] = dataclasses.replace(outcome, search="", cards=("", ""), words="")
     except Unusable as why:
         return _unusable(config, path, str(why))
     except sqlite3.Error as error:

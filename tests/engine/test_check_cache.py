@@ -78,6 +78,19 @@ def test_check_takes_every_unchanged_record_from_the_build_cache(site, capsys):
     assert check(load_config(site), reuse=True).reused == 4
 
 
+def test_the_results_check_takes_hold_no_search_entry_cards_or_words(site):
+    """Check renders nothing: a registry's worth of the texts a cache row keeps would be gigabytes."""
+    from sitegen.engine.checked import unchanged_checks
+    from sitegen.engine.pipeline import _environments
+    from sitegen.records.load import discover_records
+
+    config = load_config(site)
+    sources, _problems = discover_records(config)
+    taken = unchanged_checks(config, _environments(config, check(config).pages), sources)
+    assert len(taken) == len(sources) > 0
+    assert all(o.search == "" and o.cards == ("", "") and o.words == "" and o.record is not None for o in taken.values())
+
+
 def test_a_result_comes_from_the_cache_until_its_record_changes(site, capsys):
     # A warning that validation would never give this record, in a row the cache trusts: a check
     # that shows it took the record's result from the cache, one that does not validated it.
