@@ -31,7 +31,7 @@ from .cache import BuildCache, environment_key, environment_keys, inputs_fingerp
 from .checked import unchanged_checks
 from .sitewide import Sitewide
 from .spill import Spill, SpilledEntries, open_spill
-from .workers import RenderJob, default_jobs, process_records
+from .workers import RenderJob, default_jobs, process_one, process_records
 from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
@@ -58,11 +58,12 @@ def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since
         return result
     from .layouts import check_layouts, sample_records  # rendering is only imported where it is used
 
+    # The records come without their bodies and long fields (from the cache, or checked by workers that keep
+    # none): the few the layouts are rendered with are read again whole.
     records = result.records
-    if reused:  # the sample is rendered with its body, so its records are read again
-        sample = {r.rel_path for r in sample_records(records)} & reused.keys()
-        again = {o.rel_path: o.record for o in process_records([s for s in sources if s.rel in sample], config, None, 1)}
-        records = tuple(again.get(r.rel_path) or r for r in records)
+    sample = {r.rel_path for r in sample_records(records)}
+    again = {o.rel_path: o.record for o in (process_one(s, config, None, whole=True) for s in sources if s.rel in sample)}
+    records = tuple(again.get(r.rel_path) or r for r in records)
     problems = check_layouts(config, records, result.pages)
     return dataclasses.replace(result, diagnostics=tuple(sorted(result.diagnostics + tuple(problems), key=Diagnostic.sort_key)))
 

@@ -20,7 +20,7 @@ from typing import Iterator, Sequence
 
 from ..config import SiteConfig
 from ..formats.schema import position_of
-from ..model import ArtifactRead, Diagnostic, RecordOutcome
+from ..model import ArtifactRead, Diagnostic, Record, RecordOutcome
 from ..records.load import SourceFile, load_record
 from ..records.validate import validate_record
 from .digest import file_stamp, stamped_digest
@@ -56,8 +56,17 @@ def _artifact_read(record_fields: dict, config: SiteConfig) -> ArtifactRead | No
     return ArtifactRead(artifact["path"], sha256, stamp)
 
 
-def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -> RecordOutcome:
-    """Load and validate one record; with a job, also render it and write its pages."""
+def without_page_fields(record: Record) -> Record:
+    """The record without its body and the fields only its own pages show (PAGE_ONLY_FIELDS)."""
+    return dataclasses.replace(record, body_md="", fields={k: v for k, v in record.fields.items()
+                                                           if k not in PAGE_ONLY_FIELDS})
+
+
+def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None, whole: bool = False) -> RecordOutcome:
+    """Load and validate one record; with a job, also render it and write its pages.
+
+    Checked only, the record comes back without its body and long fields (the checks across records read
+    ids and slugs), unless whole: what check renders its layouts with."""
     stamp = file_stamp(source.path)  # before reading, so that an edit while reading shows as a change next time
     raw = load_record(source, config.limits)
     if isinstance(raw, Diagnostic):
@@ -65,7 +74,8 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     record, problems = validate_record(raw, config)
     id_pos = position_of(raw.positions, ("id",)) if ("id",) in raw.positions else None
     if record is None or job is None:
-        return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos)
+        kept = record if record is None or whole else without_page_fields(record)
+        return RecordOutcome(source.rel, stamp, tuple(problems), kept, id_pos)
     from .outputs import record_outputs  # rendering is only imported where it is used
     from .write import write_pages
 
@@ -74,8 +84,7 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None) -
     write_pages(job.stage, pages)
     # The body and the long fields are rendered and written; the site-wide pages never read them (the dumps read
     # the manifest file just written), so they do not travel back, stay in memory or go into the cache.
-    record = dataclasses.replace(record, body_md="", fields={k: v for k, v in record.fields.items()
-                                                             if k not in PAGE_ONLY_FIELDS})
+    record = without_page_fields(record)
     # The digests let the next build check the published files by content, wherever they came from.
     return RecordOutcome(source.rel, stamp, tuple(problems), record, id_pos,
                          tuple(p.out_path.as_posix() for p in pages), search, cards, artifact,
