@@ -91,6 +91,15 @@ def test_the_results_check_takes_hold_no_search_entry_cards_or_words(site):
     assert all(o.search == "" and o.cards == ("", "") and o.words == "" and o.record is not None for o in taken.values())
 
 
+def test_the_records_check_validates_keep_no_body_or_long_fields(site):
+    """A registry's bodies and claims would be most of check's memory; the checks across records read ids."""
+    from sitegen.engine.workers import PAGE_ONLY_FIELDS
+
+    result = check(load_config(site), layouts=True)
+    assert len(result.records) == 4 and result.reused == 0
+    assert all(r.body_md == "" and not PAGE_ONLY_FIELDS & r.fields.keys() for r in result.records)
+
+
 def test_a_result_comes_from_the_cache_until_its_record_changes(site, capsys):
     # A warning that validation would never give this record, in a row the cache trusts: a check
     # that shows it took the record's result from the cache, one that does not validated it.
