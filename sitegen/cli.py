@@ -183,7 +183,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # Before the records are checked: the comparison knows which files are new, and a
         # duplicate id is reported on the new file, not on the published one.
         history = compare_with_base(config, args.base)
-    result = check(config, layouts=True, new_since=history.new_since if history else None, reuse=True)
+    result = check(config, layouts=True, new_since=history.new_since if history else None, reuse=True, whole=False)
     diagnostics = sorted(list(result.diagnostics) + list(history.diagnostics if history else ()), key=Diagnostic.sort_key)
     selection = select_files(args.files, config) if args.files else None
     shown = narrow(diagnostics, selection, result.records) if selection else diagnostics

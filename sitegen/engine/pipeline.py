@@ -36,7 +36,7 @@ from .write import check_collisions, check_output_dir, collect_assets, link_prev
 
 
 def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since: NewSinceBase | None = None,
-          reuse: bool = False) -> CheckResult:
+          reuse: bool = False, whole: bool = True) -> CheckResult:
     """Load and validate every record and content page; with layouts, also compile every template and render
     each kind of page once (engine/layouts.py). Writes nothing.
 
@@ -44,12 +44,15 @@ def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since
     reuse: take the result of every record unchanged since the last build from the build cache beside the
     output folder, read only (engine/checked.py); those records carry no body. The checks across records
     still see every record.
+    whole: the records come back whole; without it (what `sitegen check` reports from), without their
+    bodies and long fields, which a registry's worth of would be most of check's memory.
     """
     sources, diagnostics = discover_records(config)
     pages, page_problems = load_pages(config)
     reused = unchanged_checks(config, _environments(config, pages), sources) if reuse and sources else {}
     done = dict(reused)
-    done.update((o.rel_path, o) for o in process_records([s for s in sources if s.rel not in reused], config, None, jobs))
+    done.update((o.rel_path, o) for o in process_records([s for s in sources if s.rel not in reused], config, None, jobs,
+                                                         whole))
     outcomes = [done[s.rel] for s in sources]
     aliases, alias_problems = load_aliases(config)
     result = collect(outcomes, diagnostics + page_problems + alias_problems, pages, len(sources), aliases, new_since)
@@ -58,12 +61,13 @@ def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since
         return result
     from .layouts import check_layouts, sample_records  # rendering is only imported where it is used
 
-    # The records come without their bodies and long fields (from the cache, or checked by workers that keep
-    # none): the few the layouts are rendered with are read again whole.
     records = result.records
-    sample = {r.rel_path for r in sample_records(records)}
-    again = {o.rel_path: o.record for o in (process_one(s, config, None, whole=True) for s in sources if s.rel in sample)}
-    records = tuple(again.get(r.rel_path) or r for r in records)
+    if reused or not whole:  # records without their bodies: the few the layouts render with are read again whole
+        sample = {r.rel_path for r in sample_records(records)}
+        if whole:
+            sample &= reused.keys()  # those validated here are whole already
+        again = {o.rel_path: o.record for o in (process_one(s, config, None) for s in sources if s.rel in sample)}
+        records = tuple(again.get(r.rel_path) or r for r in records)
     problems = check_layouts(config, records, result.pages)
     return dataclasses.replace(result, diagnostics=tuple(sorted(result.diagnostics + tuple(problems), key=Diagnostic.sort_key)))
 

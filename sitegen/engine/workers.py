@@ -62,11 +62,11 @@ def without_page_fields(record: Record) -> Record:
                                                            if k not in PAGE_ONLY_FIELDS})
 
 
-def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None, whole: bool = False) -> RecordOutcome:
+def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None, whole: bool = True) -> RecordOutcome:
     """Load and validate one record; with a job, also render it and write its pages.
 
-    Checked only, the record comes back without its body and long fields (the checks across records read
-    ids and slugs), unless whole: what check renders its layouts with."""
+    Checked only and not whole, the record comes back without its body and long fields: `sitegen check`
+    reports, and the checks across records read only ids and slugs."""
     stamp = file_stamp(source.path)  # before reading, so that an edit while reading shows as a change next time
     raw = load_record(source, config.limits)
     if isinstance(raw, Diagnostic):
@@ -92,12 +92,12 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None, w
 
 
 # Worker processes receive the configuration once, when they start, not with every chunk.
-_worker_state: tuple[SiteConfig, RenderJob | None] | None = None
+_worker_state: tuple[SiteConfig, RenderJob | None, bool] | None = None
 
 
-def _init_worker(config: SiteConfig, job: RenderJob | None) -> None:
+def _init_worker(config: SiteConfig, job: RenderJob | None, whole: bool) -> None:
     global _worker_state  # noqa: PLW0603 - per-process state of a pool worker, set once at its start
-    _worker_state = (config, job)
+    _worker_state = (config, job, whole)
     _die_with_parent()
 
 
@@ -122,8 +122,8 @@ def _die_with_parent() -> None:
 
 def _process_chunk(chunk: Sequence[SourceFile]) -> list[RecordOutcome]:
     assert _worker_state is not None
-    config, job = _worker_state
-    return [process_one(source, config, job) for source in chunk]
+    config, job, whole = _worker_state
+    return [process_one(source, config, job, whole) for source in chunk]
 
 
 def default_jobs() -> int:
@@ -135,15 +135,15 @@ def default_jobs() -> int:
 
 
 def process_records(sources: Sequence[SourceFile], config: SiteConfig, job: RenderJob | None,
-                    jobs: int = 0) -> Iterator[RecordOutcome]:
-    """Every source processed, in the order given; in a process pool when there are many."""
+                    jobs: int = 0, whole: bool = True) -> Iterator[RecordOutcome]:
+    """Every source processed, in the order given; in a process pool when there are many. whole: as for process_one."""
     workers = jobs or default_jobs()
     if workers <= 1 or len(sources) < _PARALLEL_FROM:
         for source in sources:
-            yield process_one(source, config, job)
+            yield process_one(source, config, job, whole)
         return
     chunks = [sources[i:i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, job)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(config, job, whole)) as pool:
         for outcomes in pool.map(_process_chunk, chunks):
             yield from outcomes
 

@@ -184,7 +184,7 @@ def summarise_changes(config: SiteConfig, base_ref: str) -> ChangeSummary:
     history = compare_snapshots(config, base, work).diagnostics
     touched = {path for c in summary.changes for path in (c.rel_path, c.old_rel_path) if path}
     touched |= {d.pos.path for d in history}
-    problems = set(history) | {d for d in check(config, reuse=True).diagnostics if d.level == "error" or d.pos.path in touched}
+    problems = set(history) | {d for d in check(config, reuse=True, whole=False).diagnostics if d.level == "error" or d.pos.path in touched}
     return dataclasses.replace(summary, problems=tuple(sorted(problems, key=Diagnostic.sort_key)))
 
 

@@ -95,7 +95,7 @@ def test_the_records_check_validates_keep_no_body_or_long_fields(site):
     """A registry's bodies and claims would be most of check's memory; the checks across records read ids."""
     from sitegen.engine.workers import PAGE_ONLY_FIELDS
 
-    result = check(load_config(site), layouts=True)
+    result = check(load_config(site), layouts=True, whole=False)  # as `sitegen check` asks
     assert len(result.records) == 4 and result.reused == 0
     assert all(r.body_md == "" and not PAGE_ONLY_FIELDS & r.fields.keys() for r in result.records)
 
