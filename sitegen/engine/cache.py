@@ -175,13 +175,17 @@ class BuildCache:
         wanted = {source.rel: source for source in sources}
         found: dict[str, RecordOutcome] = {}
         try:
+            content: Path | None = self.config.content_dir.resolve()  # once, not once per record with an artifact
+        except (OSError, RuntimeError):
+            content = None  # unchanged_inputs tries again, and gives up on the record
+        try:
             with closing(connect(self.path)) as conn:
                 for rel, value, search, cards, words in read_records(conn):
                     source = wanted.get(rel)  # type: ignore[arg-type]
                     if source is None:
                         continue  # a deleted record: save drops its row
                     entry = entry_from_json(value, source.rel, search, cards, words)
-                    outcome = self._still_valid(entry, source)
+                    outcome = self._still_valid(entry, source, content)
                     if outcome is not None:
                         found[rel] = keep(outcome) if keep is not None else outcome
         except Unusable as why:
@@ -192,9 +196,9 @@ class BuildCache:
             return {}
         return found
 
-    def _still_valid(self, entry: CacheEntry, source: SourceFile) -> RecordOutcome | None:
+    def _still_valid(self, entry: CacheEntry, source: SourceFile, content: Path | None = None) -> RecordOutcome | None:
         outcome = entry.outcome
-        inputs = unchanged_inputs(self.config, outcome, source)
+        inputs = unchanged_inputs(self.config, outcome, source, content)
         if inputs is None:
             return None
         source_stamp, artifact = inputs

@@ -246,7 +246,8 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
     shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
-    paths = [p.out_path for p in shared] + [PurePosixPath(path) for path, _ in per_record]
+    # Strings, not path objects: a registry has a few per record.
+    paths = [p.out_path.as_posix() for p in shared] + [path for path, _ in per_record]
     shared.extend(crawler_files(records, paths, config))  # last: the sitemap lists every page
     # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
     shared.extend(redirect_pages(result.aliases, records, site))
@@ -255,7 +256,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
                for o in good if o.artifact is not None}
     copies = sitewide.copies(artifacts, digests)
     check_collisions(shared, assets + artifacts, per_record)
-    html_pages = sum(1 for path in paths if path.suffix == ".html")
+    html_pages = sum(1 for path in paths if path.endswith(".html"))
     linked = link_previous(stage, config.output_dir, sitewide.linked)
     written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record) \
         + sitewide.pages_made

@@ -123,14 +123,14 @@ def _urlset(lines: list[str]) -> str:
                       "</urlset>"]) + "\n"
 
 
-def sitemap_files(paths: Iterable[PurePosixPath], records: Iterable[Record], base_url: str) -> list[Page]:
-    """Every HTML page (given by its output path) as an absolute URL, record pages with the day they last changed.
+def sitemap_files(paths: Iterable[str], records: Iterable[Record], base_url: str) -> list[Page]:
+    """Every HTML page (given by its output path, a relative POSIX path as a string) as an absolute URL, record pages with the day they last changed.
 
     One sitemap.xml while it fits the protocol's limits; past them, sitemaps/<n>.xml of at
     most SITEMAP_URLS URLs and SITEMAP_BYTES each, and sitemap.xml as their sitemap index.
     """
     changed = {record.url: record.updated.isoformat() for record in records}
-    urls = sorted(p.as_posix() for p in paths if p.suffix == ".html" and p.as_posix() not in _NOT_IN_SITEMAP)
+    urls = sorted(p for p in paths if p.endswith(".html") and p not in _NOT_IN_SITEMAP)
     lines = []
     for url in urls:
         lastmod = f"<lastmod>{changed[url]}</lastmod>" if url in changed else ""
@@ -158,7 +158,7 @@ def robots_txt(base_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}{SITEMAP.as_posix()}\n"
 
 
-def crawler_files(records: Sequence[Record], paths: Iterable[PurePosixPath], config: SiteConfig) -> list[Page]:
+def crawler_files(records: Sequence[Record], paths: Iterable[str], config: SiteConfig) -> list[Page]:
     """With a base URL, the sitemap (over the given output paths) and robots.txt; nothing without one."""
     if not config.base_url:
         return []
