@@ -196,7 +196,7 @@ class BuildCache:
             return {}
         return found
 
-    def _still_valid(self, entry: CacheEntry, source: SourceFile, content: Path | None = None) -> RecordOutcome | None:
+    def _still_valid(self, entry: CacheEntry, source: SourceFile, content: Path | None) -> RecordOutcome | None:
         outcome = entry.outcome
         inputs = unchanged_inputs(self.config, outcome, source, content)
         if inputs is None:

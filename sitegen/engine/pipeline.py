@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from contextlib import nullcontext
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NamedTuple, Sequence, TextIO
 
 from ..config import SiteConfig

@@ -124,7 +124,8 @@ def _urlset(lines: list[str]) -> str:
 
 
 def sitemap_files(paths: Iterable[str], records: Iterable[Record], base_url: str) -> list[Page]:
-    """Every HTML page (given by its output path, a relative POSIX path as a string) as an absolute URL, record pages with the day they last changed.
+    """Every HTML page (given by its output path, as a relative POSIX path string) as an absolute URL, record
+    pages with the day they last changed.
 
     One sitemap.xml while it fits the protocol's limits; past them, sitemaps/<n>.xml of at
     most SITEMAP_URLS URLs and SITEMAP_BYTES each, and sitemap.xml as their sitemap index.
