@@ -43,18 +43,30 @@ import time
 from contextlib import closing, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..model import NO_STAMP, ArtifactRead, Diagnostic, RecordOutcome, Stamp
 from ..records.load import SourceFile
 from ..search.index import BUNDLE_FOLDERS
+from ..search.offline import OfflineIndex, OfflineState, Posting
+from ..search.offline_update import Before
 from .digest import file_sha256, same_bytes, settled, stamp_of
-from .cachedb import SCHEMA_VERSION, check_header, connect, read_meta, read_records, row, update, write_new
+from .cachedb import (SCHEMA_VERSION, Rows, check_header, connect, read_group, read_meta, read_records, row, update,
+                      write_new)
 from .stored import (BuildState, CacheEntry, SearchFiles, SitewideFile, Unusable, entry_from_json, entry_json,
-                     env_from_json, search_from_json, search_json, sitewide_from_json, sitewide_json, state_from_json,
-                     state_json)
+                     env_from_json, group_from_json, group_json, loads, offline_from_json, offline_json,
+                     search_from_json, search_json, sitewide_from_json, sitewide_json, state_from_json, state_json)
 from .write import plain_relative
+
+# The rows not reused whose words and filters are kept for the offline index (search/offline_update.py):
+# beyond this many the index is made whole anyway, and their texts are not held.
+_PREVIOUS_ROWS = 4096
+
+
+class CacheFailed(Exception):
+    """The cache turned out damaged after the build began to use it: the build starts again without it."""
+
 
 def cache_path(config: SiteConfig) -> Path:
     """Beside the output folder, so that it travels with it and never with the content."""
@@ -114,6 +126,11 @@ class BuildCache:
         self._restamped: dict[str, CacheEntry] = {}  # rows reused by content whose stamps are new
         self._folders: dict[str, bool] = {}  # folders of the previous output found to be real folders
         self._said = False  # whether the one line about an unusable cache has been printed
+        self.offline: OfflineState | None = None  # the previous build's offline index
+        self.reused_urls: set[str] = set()  # the records whose rows reusable gave back
+        # url -> (words, filter values) of the previous build's records whose rows were not reused; None: too many
+        self._previous: dict[str, tuple[str, Mapping[str, str]]] | None = {}
+        self._offline_now: OfflineIndex | None = None  # this build's, noted by remember_offline
         if read and os.path.lexists(self.path):
             self._read()
 
@@ -128,6 +145,7 @@ class BuildCache:
             env = env_from_json(meta["env"])
             search, state = search_from_json(meta["search"]), state_from_json(meta["state"])
             sitewide = sitewide_from_json(meta["sitewide"])
+            offline = offline_from_json(meta["offline"])
         except Unusable as why:
             self._give_up(str(why))
             return
@@ -139,6 +157,7 @@ class BuildCache:
         if env == self.env:
             self.records_usable, self.rewrite, self.state = True, False, state
             self.sitewide = sitewide  # their keys hold the environment key too; a change of it matches none
+            self.offline = offline  # its words were cut by this generator: the environment key says so
 
     def _give_up(self, reason: str) -> None:
         """Say once why the cache is ignored, and use none of it."""
@@ -149,8 +168,11 @@ class BuildCache:
         self.records_usable, self.rewrite, self.state = False, True, None
         self.search = SearchFiles("", ())
         self.sitewide = {}
+        self.offline = None
         self._unchanged.clear()
         self._restamped.clear()
+        self.reused_urls.clear()
+        self._previous = {}
 
     # -- a build with nothing to do --
 
@@ -182,12 +204,17 @@ class BuildCache:
             with closing(connect(self.path)) as conn:
                 for rel, value, search, cards, words in read_records(conn):
                     source = wanted.get(rel)  # type: ignore[arg-type]
-                    if source is None:
-                        continue  # a deleted record: save drops its row
+                    if source is None:  # a deleted record: save drops its row
+                        if self.offline is not None:
+                            self._note_previous(entry_from_json(value, rel, search, cards, words).outcome)  # type: ignore[arg-type]
+                        continue
                     entry = entry_from_json(value, source.rel, search, cards, words)
                     outcome = self._still_valid(entry, source, content)
                     if outcome is not None:
                         found[rel] = keep(outcome) if keep is not None else outcome
+                        self.reused_urls.add(entry.outcome.record.url)  # type: ignore[union-attr]
+                    elif self.offline is not None:
+                        self._note_previous(entry.outcome)
         except Unusable as why:
             self._give_up(str(why))
             return {}
@@ -195,6 +222,21 @@ class BuildCache:
             self._give_up(f"it is damaged: {error}")
             return {}
         return found
+
+    def _note_previous(self, outcome: RecordOutcome) -> None:
+        """Keep what the offline index held of a record whose row is not reused: its words and filter values."""
+        if self._previous is None:
+            return
+        if len(self._previous) >= _PREVIOUS_ROWS:
+            self._previous = None  # so many changed that the offline index is made whole
+            return
+        assert outcome.record is not None
+        what = f"the search entry for {outcome.rel_path}"
+        entry = loads(outcome.search, what)
+        filters = entry.get("filters") if isinstance(entry, dict) else None
+        if not isinstance(filters, dict) or not all(isinstance(v, str) for v in filters.values()):
+            raise Unusable(f"{what} has malformed filters")
+        self._previous[outcome.record.url] = (outcome.words, filters)
 
     def _still_valid(self, entry: CacheEntry, source: SourceFile, content: Path | None) -> RecordOutcome | None:
         outcome = entry.outcome
@@ -271,6 +313,39 @@ class BuildCache:
         """Note this build's site-wide files (made or linked); their stamps are taken once published."""
         self._sitewide_now = list(files)
 
+    # -- the offline index --
+
+    def offline_before(self) -> Before | None:
+        """What the previous build left of its offline index, once reusable has run; None when it cannot be used."""
+        if not self.records_usable or self.offline is None or self._previous is None:
+            return None
+        return Before(self.offline, self._load_group, self._previous)
+
+    def _load_group(self, group: str) -> dict[str, Posting]:
+        try:
+            with closing(connect(self.path, read_only=True)) as conn:
+                value = read_group(conn, group)
+            if value is None:
+                raise Unusable(f"the offline index's words {group!r} are missing")
+            return group_from_json(value, group)
+        except Unusable as why:
+            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used ({why})") from None
+        except sqlite3.Error as error:
+            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used "
+                              f"(it is damaged: {error})") from None
+
+    def remember_offline(self, index: OfflineIndex) -> None:
+        """Note this build's offline index, for save."""
+        self._offline_now = index
+
+    def _offline_rows(self) -> tuple[object, Iterable[tuple[str, ...]], list[str], bool]:
+        """The offline index's meta entry, its word groups' rows, the groups gone, and whether the rows are all."""
+        index = self._offline_now
+        if index is None or (self.rewrite and not index.whole):
+            return None, (), [], True  # nothing to go on next time: that build makes it whole
+        rows = (row(group, group_json(members)) for group, members in index.groups.items() if members is not None)
+        return offline_json(index.state), rows, [g for g, members in index.groups.items() if members is None], index.whole
+
     # -- the end of a build --
 
     def save(self, outcomes: Iterable[RecordOutcome], inputs: str, diagnostics: tuple[Diagnostic, ...],
@@ -305,16 +380,18 @@ class BuildCache:
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))
         sitewide = [SitewideFile(f.key, f.path, f.sha256, _lstamp(output / f.path)) for f in self._sitewide_now]
+        offline, groups, gone, whole = self._offline_rows()
         meta = {"env": self.env, "search": search_json(search), "sitewide": sitewide_json(sitewide),
-                "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result))}
+                "state": state_json(BuildState(inputs, _output_digest(output), diagnostics, result)),
+                "offline": offline}
         # The pickle file that sitegen wrote beside the cache before it was SQLite: nothing reads it.
         with suppress(OSError):
             self.path.with_name(f".{output.name}.state").unlink(missing_ok=True)
         try:
             if self.rewrite:
-                write_new(self.path, meta, rows)
+                write_new(self.path, Rows(meta, rows, groups))
             else:
-                update(self.path, meta, rows, keep | written)
+                update(self.path, Rows(meta, rows, groups, gone, whole), keep | written)
         except (OSError, sqlite3.Error, UnicodeError) as error:
             print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
                   "the next build renders more records again", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 SQLite reads the file; json.loads reads every value (stored.py checks it).
 Nothing else of it is trusted: the application id and schema version in its
-header must be ours, its schema exactly the two tables below (a view or
+header must be ours, its schema exactly the tables below (a view or
 trigger would run SQL of someone else's choosing), and each row's text must
 match the sha256 stored beside it, since SQLite keeps no checksums of its
 own and a flipped byte inside a text would otherwise go unseen.
@@ -16,20 +16,22 @@ import sqlite3
 from contextlib import closing, suppress
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .stored import Unusable, dumps, loads
 
 # The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more;
-# 6 added the meta entry "sitewide" (the site-wide files and what they were made from) and each record's words.
-SCHEMA_VERSION = 6
+# 6 added the meta entry "sitewide" (the site-wide files and what they were made from) and each record's words;
+# 7 the offline index's state (meta "offline") and its words' record lists, a word group a row.
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE records (path TEXT PRIMARY KEY, entry TEXT NOT NULL, search TEXT NOT NULL, index_card TEXT NOT NULL,"
     " browse_card TEXT NOT NULL, words TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE offline (word_group TEXT PRIMARY KEY, postings TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID",
 )
-META_KEYS = ("env", "search", "state", "sitewide")
+META_KEYS = ("env", "search", "state", "sitewide", "offline")
 # No row is near this (a record file is at most 1 MiB); a larger one is refused by SQLite while reading.
 _MAX_ROW = 64 << 20
 
@@ -110,7 +112,26 @@ def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, obj
             (index_card, browse_card), words
 
 
-def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]]) -> None:
+def read_group(conn: sqlite3.Connection, group: str) -> object:
+    """One word group's row of the offline index, checked against its checksum and parsed; None when there is none."""
+    found = conn.execute("SELECT postings, sha256 FROM offline WHERE word_group = ?", (group,)).fetchone()
+    if found is None:
+        return None
+    text, sha256 = found
+    return checked(sha256, f"the offline index's words {group!r}", text)
+
+
+class Rows(NamedTuple):
+    """What a build writes into the cache: meta entries, record rows, and the offline index's word groups."""
+
+    meta: dict[str, object]
+    records: Iterable[tuple[str, ...]]
+    groups: Iterable[tuple[str, ...]]  # rows for the groups made this build
+    gone: Iterable[str] = ()  # groups no longer there
+    whole: bool = True  # groups holds every group: drop any other
+
+
+def write_new(path: Path, rows: Rows) -> None:
     """A whole new cache file, swapped in at once: a reader never sees half of one."""
     temp = path.with_name(path.name + ".tmp")
     for leftover in (temp, temp.with_name(temp.name + "-journal")):
@@ -121,8 +142,9 @@ def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in rows.meta.items()])
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows.records)
+        conn.executemany("INSERT INTO offline VALUES (?, ?, ?)", rows.groups)
         conn.execute("COMMIT")
     # A journal left by a build killed while updating the old file must not be replayed into the new one.
     for suffix in ("-journal", "-wal", "-shm"):
@@ -130,18 +152,22 @@ def write_new(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...
     os.replace(temp, path)
 
 
-def update(path: Path, meta: dict[str, object], rows: Iterable[tuple[str, ...]], keep: set[str]) -> None:
+def update(path: Path, rows: Rows, keep: set[str]) -> None:
     """Change only the rows that changed, in one transaction: the work of a one-record build stays one record's.
 
-    keep: the rows this build still uses, unchanged or among rows.
+    keep: the record rows this build still uses, unchanged or among rows.records.
     """
     with closing(connect(path)) as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:
             stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records") if rel not in keep]
             conn.executemany("DELETE FROM records WHERE path = ?", stale)
-            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in meta.items()])
+            conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows.records)
+            if rows.whole:
+                conn.execute("DELETE FROM offline")
+            conn.executemany("DELETE FROM offline WHERE word_group = ?", ((group,) for group in rows.gone))
+            conn.executemany("INSERT OR REPLACE INTO offline VALUES (?, ?, ?)", rows.groups)
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", [row(k, v) for k, v in rows.meta.items()])
             conn.execute("COMMIT")
         except BaseException:
             with suppress(sqlite3.Error):

@@ -20,14 +20,15 @@ from ..records.addresses import check_aliases, load_aliases, record_slugs
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import NewSinceBase, check_across, validate_page
 from ..search.index import build_search_index, search_key, shard_count, shard_paths
-from ..search.offline import offline_plans
+from ..search.offline import OfflineIndex, offline_build
+from ..search.offline_update import offline_update
 from ..site.browse import browse_plans, not_found_page
 from ..site.feeds import feed_plans
 from ..site.harvest import crawler_files, dump_plans, records_index
 from ..site.redirects import redirect_pages
 from ..site.render import Cards, CardsInMemory, SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
 from ..site.statspage import statistics_plans
-from .cache import BuildCache, environment_key, environment_keys, inputs_fingerprint
+from .cache import BuildCache, CacheFailed, environment_key, environment_keys, inputs_fingerprint
 from .checked import unchanged_checks
 from .sitewide import Sitewide
 from .spill import Spill, SpilledEntries, open_spill
@@ -119,6 +120,17 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     need_outcomes: the caller (the live preview) needs every record's outcome, so a build
     with nothing to do must still load them.
     """
+    try:
+        return _build(config, search=search, strict=strict, jobs=jobs, use_cache=use_cache, need_outcomes=need_outcomes)
+    except CacheFailed as failed:
+        # Found only once the build read a part of the cache it reads late (a word group of the offline
+        # index): nothing was published, so start again without the cache.
+        print(f"sitegen: {failed}; rebuilding every record", file=sys.stderr)
+        return _build(config, search=search, strict=strict, jobs=jobs, use_cache=False, need_outcomes=need_outcomes)
+
+
+def _build(config: SiteConfig, *, search: bool, strict: bool, jobs: int, use_cache: bool,
+           need_outcomes: bool) -> BuildResult:
     started, progress = time.perf_counter(), Progress(sys.stderr)
     check_output_dir(config)  # before any work: never render a site we would refuse to publish
     pages, page_problems = load_pages(config)
@@ -227,7 +239,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     cards: Cards = spill if spill is not None else CardsInMemory({o.record.url: o.cards for o in good})
     folder = manifests or stage
     index, browse = index_plans(records, config, site, shards, cards), browse_plans(records, config, site, cards)
-    feeds, offline = feed_plans(records, config, site.build_date), _offline_plans(good, config, spill)
+    feeds, offline = feed_plans(records, config, site.build_date), _offline_index(good, config, spill, cache)
     statistics = statistics_plans(records, config, site)
     dumps = dump_plans(records, config,
                        lambda r: (folder / "records" / f"{r.slug}.json").read_text("utf-8").removesuffix("\n"))
@@ -237,12 +249,13 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     artifacts, assets = artifact_files(records, config), collect_assets(config)
     # Each site-wide file is written as soon as it is made, so that no registry's worth of them is ever held:
     # first make sure that no two outputs claim one path (the files made last, below, are checked again with all).
-    planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *statistics, *feeds, *offline)]
+    planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *statistics, *feeds, *offline.plans)]
     check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages, *contracts,
                       not_found], assets + artifacts, per_record)
     sitewide = Sitewide(cache, env, stage)
     shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse),
-                          *sitewide.pages(statistics), not_found, *sitewide.pages(feeds), *sitewide.pages(offline)]
+                          *sitewide.pages(statistics), not_found, *sitewide.pages(feeds),
+                          *sitewide.pages(offline.plans)]
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
     shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
@@ -263,19 +276,28 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     sitewide.note_copies(stage)
     if cache is not None:
         cache.remember_sitewide(sitewide.files)
+        cache.remember_offline(offline)
     return SiteWritten(written, html_pages, sitewide.made_or_linked, sitewide.pages_linked)
 
 
-def _offline_plans(good: Sequence[RecordOutcome], config: SiteConfig, spill: Spill | None) -> list[PagePlan]:
-    """The offline index's files, from the search entries in index order, read from the spill a few at a time."""
+def _offline_index(good: Sequence[RecordOutcome], config: SiteConfig, spill: Spill | None,
+                   cache: BuildCache | None) -> OfflineIndex:
+    """The offline index's files, from the search entries in index order, read from the spill a few at a time:
+    remade from the previous build's where the change allows (search/offline_update.py), else whole."""
     urls = [r.url for r in index_order(o.record for o in good)]
     if spill is not None:
         # The words were cut by the workers (or kept in the cache); an outcome without them (made elsewhere) cuts its own.
-        cut = spill.words(urls) if all(spill.words_present[url] for url in urls) else None
-        return offline_plans(SpilledEntries(spill, urls), config, cut)
+        words = all(spill.words_present[url] for url in urls)
+        entries = SpilledEntries(spill, urls)
+        before = cache.offline_before() if cache is not None and words else None
+        if before is not None:
+            index = offline_update(before, entries, urls, cache.reused_urls, spill.words, config)  # type: ignore[union-attr]
+            if index is not None:
+                return index
+        return offline_build(entries, config, spill.words(urls) if words else None)
     by_url = {o.record.url: o for o in good}
     cut = (by_url[url].words for url in urls) if all(o.words for o in good) else None
-    return offline_plans([json.loads(by_url[url].search) for url in urls], config, cut)
+    return offline_build([json.loads(by_url[url].search) for url in urls], config, cut)
 
 
 def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,

@@ -14,10 +14,11 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..model import NO_STAMP, ArtifactRead, Diagnostic, Record, RecordOutcome, SourcePos, Stamp
 from ..search.index import BUNDLE_FOLDERS
+from ..search.offline import RECORDS_PER_CHUNK, OfflineState, Posting, word_group
 from .write import plain_relative
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -113,6 +114,26 @@ def state_json(state: BuildState) -> dict:
     """The build state's row as JSON."""
     return {"inputs": state.inputs, "output": state.output,
             "diagnostics": [diagnostic_json(d) for d in state.diagnostics], "result": list(state.result)}
+
+
+def _posting_json(posting: Posting) -> list:
+    return [posting.count, posting.last, posting.numbers]
+
+
+def offline_json(state: OfflineState | None) -> dict | None:
+    """The offline index's state as JSON (its word groups are rows of their own: group_json)."""
+    if state is None:
+        return None
+    return {"urls": list(state.urls), "titles": list(state.titles), "scores": list(state.scores),
+            "filters": {key: {value: _posting_json(p) for value, p in values.items()}
+                        for key, values in state.filters.items()},
+            "results": list(state.results),
+            "groups": {group: [list(chunk) for chunk in chunks] for group, chunks in state.groups.items()}}
+
+
+def group_json(group: Mapping[str, Posting]) -> dict:
+    """One word group of the offline index: each word's record list."""
+    return {word: _posting_json(posting) for word, posting in group.items()}
 
 
 # -- reading: every value checked ----------------------------------------------------------------
@@ -322,3 +343,63 @@ def env_from_json(value: object) -> str:
         raise Unusable("the environment key is malformed")
     return value
 
+
+
+_CHUNK_KEY = re.compile(r"[0-9a-f]+(-[0-9a-f]+)*")
+
+
+def _posting(value: object, what: str) -> Posting:
+    if not isinstance(value, list) or len(value) != 3 or not isinstance(value[2], str):
+        raise Unusable(f"{what} has a malformed record list")
+    count, last = _int(value[0], what, 1), _int(value[1], what)
+    return Posting(count, last, value[2])
+
+
+def _str_list(value: object, what: str) -> tuple[str, ...]:
+    items = _list(value, what)
+    if not all(isinstance(item, str) for item in items):
+        raise Unusable(f"{what} holds something other than text")
+    return tuple(items)
+
+
+def offline_from_json(value: object) -> OfflineState | None:
+    """The offline index's state, checked: one title and score per record, one key per result file."""
+    if value is None:
+        return None
+    what = "the offline index's state"
+    s = _fields(value, ("urls", "titles", "scores", "filters", "results", "groups"), what)
+    urls, titles, results = _str_list(s["urls"], what), _str_list(s["titles"], what), _str_list(s["results"], what)
+    scores = _list(s["scores"], what)
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in scores):
+        raise Unusable(f"{what} has a malformed score")
+    if not len(urls) == len(titles) == len(scores) or len(set(urls)) != len(urls) \
+            or len(results) != -(-len(urls) // RECORDS_PER_CHUNK):
+        raise Unusable(f"{what} does not count its records alike")
+    for key in results:
+        _sha256(key, what)
+    filters_value = s["filters"]
+    if not isinstance(filters_value, dict) or not all(isinstance(values, dict) for values in filters_value.values()):
+        raise Unusable(f"{what} has malformed filters")
+    filters = {_str(key, what): {_str(v, what): _posting(p, what) for v, p in values.items()}
+               for key, values in filters_value.items()}
+    groups_value = s["groups"]
+    if not isinstance(groups_value, dict):
+        raise Unusable(f"{what} has malformed word groups")
+    groups: dict[str, tuple[tuple[str, str], ...]] = {}
+    for group, chunks in groups_value.items():
+        found = []
+        for chunk in _list(chunks, what):
+            if not isinstance(chunk, list) or len(chunk) != 2 or not isinstance(chunk[0], str) \
+                    or not _CHUNK_KEY.fullmatch(chunk[0]):
+                raise Unusable(f"{what} names a malformed word file")
+            found.append((chunk[0], _sha256(chunk[1], what)))
+        groups[_str(group, what)] = tuple(found)
+    return OfflineState(urls, titles, tuple(float(x) for x in scores), filters, results, groups)
+
+
+def group_from_json(value: object, group: str) -> dict[str, Posting]:
+    """One word group's record lists, checked: every word in the group."""
+    what = f"the offline index's words {group!r}"
+    if not isinstance(value, dict) or not all(isinstance(word, str) and word_group(word) == group for word in value):
+        raise Unusable(f"{what} are malformed")
+    return {word: _posting(posting, what) for word, posting in value.items()}

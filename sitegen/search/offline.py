@@ -53,9 +53,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..config import SiteConfig
 from ..model import Page, PagePlan, plan_key
@@ -184,6 +185,102 @@ def _base36(n: int) -> str:
             return text
 
 
+def decode(text: str) -> list[int]:
+    """encode's record numbers back: '0.3.1.1a' -> [0, 3, 4, 50]."""
+    numbers, total = [], 0
+    for gap in text.split(".") if text else ():
+        total += int(gap, 36)
+        numbers.append(total)
+    return numbers
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """The records holding a word (or a filter value): how many, the highest number, and all of them encoded.
+
+    The highest number lets a new record (always the highest) be added, and the newest removed,
+    without decoding the list: a common word's list holds nearly every record of the registry."""
+
+    count: int
+    last: int
+    numbers: str  # encode's text
+
+    def with_number(self, number: int) -> "Posting":
+        if not self.count:
+            return Posting(1, number, _base36(number))
+        if number > self.last:
+            return Posting(self.count + 1, number, f"{self.numbers}.{_base36(number - self.last)}")
+        found = decode(self.numbers)
+        if number in found:
+            return self
+        return _posting(sorted([*found, number]))
+
+    def without_number(self, number: int) -> "Posting":
+        if self.count == 1:
+            return NO_POSTING if number == self.last else self
+        if number == self.last:
+            rest, _dot, gap = self.numbers.rpartition(".")
+            return Posting(self.count - 1, self.last - int(gap, 36), rest)
+        found = decode(self.numbers)
+        return _posting([n for n in found if n != number]) if number in found else self
+
+
+NO_POSTING = Posting(0, 0, "")
+
+
+def _posting(numbers: Sequence[int]) -> Posting:
+    return Posting(len(numbers), numbers[-1], encode(numbers)) if numbers else NO_POSTING
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineState:
+    """What the next build needs to remake the offline index at the cost of what changed (the build cache keeps it).
+
+    The words' record lists are not in it: they are kept a word group (the first KEY_CHARS letters)
+    at a time, and read only for the groups a change touches (search/offline_update.py)."""
+
+    urls: tuple[str, ...]  # record n's address is urls[n]: the numbering, from the oldest
+    titles: tuple[str, ...]  # by number, case-folded: the title order
+    scores: tuple[float, ...]  # by number, -1 for none: the score order
+    filters: Mapping[str, Mapping[str, Posting]]  # filter key -> value -> the records with it
+    results: tuple[str, ...]  # the plan key of each r/<n>.js, by n
+    groups: Mapping[str, tuple[tuple[str, str], ...]]  # word group -> its chunks' (file key, plan key), in file-key order
+
+
+class OfflineIndex(NamedTuple):
+    """Every file of the offline index, not yet written, and what the next build remakes it from."""
+
+    plans: list[PagePlan]
+    state: OfflineState
+    groups: dict[str, dict[str, Posting] | None]  # the word groups made this time (None: a group gone)
+    whole: bool  # groups holds every group: any other kept one is gone
+
+
+def word_group(word: str) -> str:
+    """The group a word's record list is kept in, and whose chunks are cut together (word_chunks)."""
+    return word[:KEY_CHARS]
+
+
+def group_plans(group: Mapping[str, Posting]) -> list[PagePlan]:
+    """The w/ files of one word group (its words, in order, with their record lists), cut as word_chunks cuts."""
+    return [_script(f"w/{chunk_key(prefix)}", words)
+            for prefix, words in word_chunks({word: posting.numbers for word, posting in group.items()}).items()]
+
+
+def kept_group_plans(group: str, chunks: Sequence[tuple[str, str]],
+                     load: Callable[[str], Mapping[str, Posting]]) -> list[PagePlan]:
+    """The w/ files of a word group no record of this build changed: keyed as last time, and made (from the
+    group's lists as kept) only if the previous output's file cannot be linked."""
+    @lru_cache(maxsize=1)
+    def made() -> dict[str, bytes]:
+        return {plan.out_path.as_posix(): plan.make() for plan in group_plans(load(group))}
+
+    def plan(key: str, plan_key_: str) -> PagePlan:
+        path = f"{FOLDER}/w/{key}.js"
+        return PagePlan(PurePosixPath(path), plan_key_, lambda: made()[path], "the offline search index")
+    return [plan(key, plan_key_) for key, plan_key_ in chunks]
+
+
 def _script(name: str, data: Any) -> PagePlan:
     """One file of the index, not yet written, keyed by its name and data (the environment key joins it)."""
     def make() -> bytes:
@@ -192,32 +289,40 @@ def _script(name: str, data: Any) -> PagePlan:
                     "the offline search index")
 
 
-def _shown(entry: Mapping[str, Any]) -> list[Any]:
+def shown(entry: Mapping[str, Any]) -> list[Any]:
     """What a result shows: url, id, title, date, score, language, badge labels, filter codes, abstract."""
     return [entry["url"], entry["id"], entry["title"], entry["date"], entry["score"], entry["language"],
             entry["badges"], entry["filters"], entry["abstract"]]
 
 
-def _results(first: int, shown: list[list[Any]], entries: Sequence[Mapping[str, Any]]) -> PagePlan:
-    """r/<n>.js for the records numbered from first (shown: theirs, in number order): keyed by what it
-    shows, made by reading those entries again. entries are newest first, numbers count from the oldest."""
-    name, size, last = f"r/{first // RECORDS_PER_CHUNK}", len(shown), len(entries) - 1  # make holds no reference to shown
+def results_plan(first: int, size: int, key: str, entries: Sequence[Mapping[str, Any]]) -> PagePlan:
+    """r/<n>.js for the size records numbered from first, keyed by key (results_key of what it shows), made by
+    reading those entries again. entries are newest first, numbers count from the oldest."""
+    name, last = f"r/{first // RECORDS_PER_CHUNK}", len(entries) - 1
 
     def make() -> bytes:
-        data = [_shown(e) for e in reversed(entries[last - first - size + 1:last - first + 1])]
+        data = [shown(e) for e in reversed(entries[last - first - size + 1:last - first + 1])]
         return f"SITEGEN_SEARCH_CHUNK({script_json(name)},{script_json(data)});\n".encode("utf-8")
-    return PagePlan(PurePosixPath(f"{FOLDER}/{name}.js"), plan_key("offline", name, shown), make,
-                    "the offline search index")
+    return PagePlan(PurePosixPath(f"{FOLDER}/{name}.js"), key, make, "the offline search index")
+
+
+def results_key(first: int, shown_: Sequence[list[Any]]) -> str:
+    """The key of r/<n>.js for the records numbered from first, given what each shows, in number order."""
+    return plan_key("offline", f"r/{first // RECORDS_PER_CHUNK}", shown_)
+
+
+def score_of(entry: Mapping[str, Any]) -> float:
+    return float(entry["score"]) if entry["score"] is not None else -1.0
 
 
 def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> list[Page]:
     """Every file of the offline index, from the search entries in index order (newest first)."""
-    return [plan.page() for plan in offline_plans(entries, config)]
+    return [plan.page() for plan in offline_build(entries, config).plans]
 
 
-def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
-                  entries_words: Iterable[str] | None = None) -> list[PagePlan]:
-    """offline_index's files, not yet written; each is keyed by its own data, so only a changed one is written.
+def offline_build(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
+                  entries_words: Iterable[str] | None = None) -> OfflineIndex:
+    """The whole offline index, not yet written; each file is keyed by its own data, so only a changed one is written.
 
     entries: read once in order, then again only for the result files being made (r/), a slice at a
     time, so a sequence that reads them from disk (engine/spill.py) is never held whole.
@@ -230,9 +335,10 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
     postings: dict[str, array[int]] = {}
     filters: dict[str, dict[str, array[int]]] = {}
     count = len(entries)
-    scores = array("d", bytes(8 * count))  # by number, from the oldest
+    scores = [0.0] * count  # by number, from the oldest
     titles: list[str] = [""] * count
-    shown: list[list[Any]] = []  # the result file being gathered, its highest number first
+    urls: list[str] = [""] * count
+    gathered: list[list[Any]] = []  # the result file being gathered, its highest number first
     cut = iter(entries_words) if entries_words is not None else None
     for place, entry in enumerate(entries):
         number = count - 1 - place
@@ -245,23 +351,42 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
             numbers.append(number)
         for key, value in entry["filters"].items():
             filters.setdefault(key, {}).setdefault(value, array("I")).append(number)
-        scores[number] = entry["score"] if entry["score"] is not None else -1
-        titles[number] = entry["title"].casefold()
-        shown.append(_shown(entry))
+        scores[number], titles[number], urls[number] = score_of(entry), entry["title"].casefold(), entry["url"]
+        gathered.append(shown(entry))
         if number % RECORDS_PER_CHUNK == 0:  # the lowest number of its result file
-            results.append(_results(number, shown[::-1], entries))
-            shown = []
+            results.append(results_plan(number, len(gathered), results_key(number, gathered[::-1]), entries))
+            gathered = []
     results.reverse()  # r/0.js first
     digits = [_base36(n) for n in range(count + 1)]  # every gap is smaller than the count
-    chunks = {chunk_key(prefix): words for prefix, words in
-              word_chunks({word: encode(reversed(numbers), digits) for word, numbers in postings.items()}).items()}
-    del postings
-    pages = [_script(f"w/{key}", chunk) for key, chunk in sorted(chunks.items())]
-    pages += [_script(f"f/{key}/{value}", encode(reversed(numbers), digits))
-              for key, values in sorted(filters.items()) for value, numbers in sorted(values.items())]
+    groups: dict[str, dict[str, Posting]] = {}
+    for word in sorted(postings):
+        numbers = postings.pop(word)
+        groups.setdefault(word_group(word), {})[word] = Posting(len(numbers), numbers[0],
+                                                               encode(reversed(numbers), digits))
+    words_plans = {group: group_plans(members) for group, members in groups.items()}
+    state = OfflineState(
+        urls=tuple(urls), titles=tuple(titles), scores=tuple(scores),
+        filters={key: {value: Posting(len(numbers), numbers[0], encode(reversed(numbers), digits))
+                       for value, numbers in sorted(values.items())} for key, values in sorted(filters.items())},
+        results=tuple(plan.key for plan in results),
+        groups={group: tuple(sorted((plan.out_path.stem, plan.key) for plan in plans))
+                for group, plans in words_plans.items()})
+    plans = [plan for group in words_plans.values() for plan in group]
+    return OfflineIndex(assemble(plans, results, state, config), state, dict(groups), True)
+
+
+def assemble(word_plans: list[PagePlan], results: list[PagePlan], state: OfflineState,
+             config: SiteConfig) -> list[PagePlan]:
+    """The index's files, from its word files and result files and what the state says of the rest."""
+    count = len(state.urls)
+    pages = sorted(word_plans, key=lambda plan: plan.out_path.stem)
+    pages += [_script(f"f/{key}/{value}", posting.numbers)
+              for key, values in state.filters.items() for value, posting in values.items()]
     # Ties newest first, as the listings order them.
+    scores, titles = state.scores, state.titles
     by_score = sorted(range(count), key=lambda n: (-scores[n], -n))
     by_title = sorted(range(count), key=lambda n: (titles[n], -n))
+    digits = [_base36(n) for n in range(count + 1)]
     pages += [_script("s/score", ".".join(digits[n] for n in by_score)),
               _script("s/title", ".".join(digits[n] for n in by_title))]
     pages += results
@@ -275,9 +400,9 @@ def offline_plans(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
         # A served search ranks with Pagefind only up to this many matches (its time grows with each).
         "rankLimit": config.limits.search_rank_limit,
         "recordsPerChunk": RECORDS_PER_CHUNK,
-        "words": sorted(chunks),
-        "filters": {key: {value: len(numbers) for value, numbers in sorted(values.items())}
-                    for key, values in sorted(filters.items())},
+        "words": sorted(key for chunks in state.groups.values() for key, _plan_key in chunks),
+        "filters": {key: {value: posting.count for value, posting in values.items()}
+                    for key, values in state.filters.items()},
         # What a badge is about and what its value means, for the title the index's cards give it.
         "badges": {kind: {"filter": key, "descriptions": {code: str(meta["description"]) for code, meta in labels[key].items()}}
                    for kind, key in _BADGE_KINDS},

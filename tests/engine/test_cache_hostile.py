@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from helpers import CACHE_LINE, assert_same_as_clean, basic_site, build_cli as build, edit, reused, tree
 
-from sitegen.engine.cachedb import checksum
+from sitegen.engine.cachedb import SCHEMA_VERSION, checksum
 
 EDITED = "content/records/pending-lexicon-study.md"  # edited before the second build, so rows are read
 VICTIM = "content/records/arabic-ner-survey.md"  # its row is the one tampered with
@@ -132,7 +132,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "another SQLite database": (_other_database, "it is not a sitegen build cache"),
     "the old pickle format": (_old_pickle_format, "not an SQLite database"),
     "another cache format": (lambda cache: _sql(cache, "PRAGMA user_version = 4"),
-                             "it was written in cache format 4; this sitegen reads format 6"),
+                             f"it was written in cache format 4; this sitegen reads format {SCHEMA_VERSION}"),
     "a trigger": (lambda cache: _sql(cache, "CREATE TRIGGER t AFTER INSERT ON records BEGIN DELETE FROM meta; END"),
                   "its tables are not the ones sitegen writes"),
     "a view": (lambda cache: _sql(cache, "CREATE VIEW v AS SELECT 1"), "its tables are not the ones sitegen writes"),
@@ -170,6 +170,17 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "JSON nested 100,000 deep": (_deep_json, "is not valid JSON"),
     "a state that is no state": (lambda cache: _rewrite(cache, "meta", "state", lambda value: [1, 2]),
                                  "the build state has the wrong fields"),
+    "an offline index of more titles than records": (
+        lambda cache: _rewrite(cache, "meta", "offline", lambda value: {**value, "titles": value["titles"] + ["x"]}),
+        "does not count its records alike"),
+    "an offline word file ../x": (
+        lambda cache: _rewrite(cache, "meta", "offline", lambda value: {
+            **value, "groups": {**value["groups"], "zz": [["../x", "0" * 64]]}}),
+        "names a malformed word file"),
+    "an offline record list that is no list": (
+        lambda cache: _rewrite(cache, "meta", "offline", lambda value: {
+            **value, "filters": {"level": {"L1": "0.1"}}}),
+        "has a malformed record list"),
 }
 
 
