@@ -40,10 +40,10 @@ import sqlite3
 import stat
 import sys
 import time
-from contextlib import closing, suppress
+from contextlib import closing, contextmanager, suppress
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..model import NO_STAMP, ArtifactRead, Diagnostic, RecordOutcome, Stamp
@@ -52,9 +52,10 @@ from ..search.index import BUNDLE_FOLDERS
 from ..search.offline import OfflineIndex, OfflineState, Posting
 from ..search.offline_update import Before
 from .digest import file_sha256, same_bytes, settled, stamp_of
-from .cachedb import (SCHEMA_VERSION, Rows, check_header, connect, read_group, read_meta, read_records, row, update,
-                      write_new)
-from .stored import (BuildState, CacheEntry, SearchFiles, SitewideFile, Unusable, entry_from_json, entry_json,
+from .cachedb import (SCHEMA_VERSION, Rows, check_header, connect, read_group, read_meta, read_records, read_texts,
+                      record_row, row, update, write_new)
+from .stored import (TEXT_COLUMNS, BuildState, CacheEntry, CacheFailed, SearchFiles, SitewideFile, TextDigests,
+                     Unusable, entry_from_json, entry_json, text_digests, text_sha256,
                      env_from_json, group_from_json, group_json, loads, offline_from_json, offline_json,
                      search_from_json, search_json, sitewide_from_json, sitewide_json, state_from_json, state_json)
 from .write import plain_relative
@@ -62,10 +63,7 @@ from .write import plain_relative
 # The rows not reused whose words and filters are kept for the offline index (search/offline_update.py):
 # beyond this many the index is made whole anyway, and their texts are not held.
 _PREVIOUS_ROWS = 4096
-
-
-class CacheFailed(Exception):
-    """The cache turned out damaged after the build began to use it: the build starts again without it."""
+_BATCH = 500  # rows a query reads texts of
 
 
 def cache_path(config: SiteConfig) -> Path:
@@ -186,35 +184,43 @@ class BuildCache:
     # -- records --
 
     def reusable(self, sources: Sequence[SourceFile],
-                 keep: Callable[[RecordOutcome], RecordOutcome] | None = None) -> dict[str, RecordOutcome]:
+                 keep: Callable[[RecordOutcome, TextDigests], RecordOutcome] | None = None) -> dict[str, RecordOutcome]:
         """Last build's outcome of every source whose file, artifact and published files are unchanged, by rel path.
 
         Every row consulted is checked in full first; one bad row and no row is used.
-        keep: called on each outcome found, as it is read (engine/spill.py keeps its texts on disk).
+        keep: given each outcome found, without its texts, and the digests of its texts, as it is read: the
+        spill (engine/spill.py) reads them from here only when a file being made needs them (read_texts).
+        Without it, the outcomes come with their texts.
         """
         if not self.records_usable:
             return {}
         wanted = {source.rel: source for source in sources}
         found: dict[str, RecordOutcome] = {}
+        previous: list[CacheEntry] = []  # rows not reused: what the offline index held of them
         try:
             content: Path | None = self.config.content_dir.resolve()  # once, not once per record with an artifact
         except (OSError, RuntimeError):
             content = None  # unchanged_inputs tries again, and gives up on the record
         try:
             with closing(connect(self.path)) as conn:
-                for rel, value, search, cards, words in read_records(conn):
+                for rel, value in read_records(conn):
                     source = wanted.get(rel)  # type: ignore[arg-type]
                     if source is None:  # a deleted record: save drops its row
                         if self.offline is not None:
-                            self._note_previous(entry_from_json(value, rel, search, cards, words).outcome)  # type: ignore[arg-type]
+                            previous.append(entry_from_json(value, rel))  # type: ignore[arg-type]
                         continue
-                    entry = entry_from_json(value, source.rel, search, cards, words)
+                    entry = entry_from_json(value, source.rel)
                     outcome = self._still_valid(entry, source, content)
                     if outcome is not None:
-                        found[rel] = keep(outcome) if keep is not None else outcome
+                        found[source.rel] = keep(outcome, entry.texts) if keep is not None else outcome
                         self.reused_urls.add(entry.outcome.record.url)  # type: ignore[union-attr]
+                        if keep is None:
+                            previous.append(entry)  # its texts are read below, with the rows not reused
                     elif self.offline is not None:
-                        self._note_previous(entry.outcome)
+                        previous.append(entry)
+                if keep is None:
+                    found.update(self._with_texts(conn, [e for e in previous if e.outcome.rel_path in found], found))
+                self._note_previous(conn, [e for e in previous if e.outcome.rel_path not in found])
         except Unusable as why:
             self._give_up(str(why))
             return {}
@@ -223,20 +229,61 @@ class BuildCache:
             return {}
         return found
 
-    def _note_previous(self, outcome: RecordOutcome) -> None:
-        """Keep what the offline index held of a record whose row is not reused: its words and filter values."""
-        if self._previous is None:
+    def _with_texts(self, conn: sqlite3.Connection, entries: Sequence[CacheEntry],
+                    found: Mapping[str, RecordOutcome]) -> dict[str, RecordOutcome]:
+        """The outcomes of entries with their texts read back, for a caller that keeps outcomes whole."""
+        out: dict[str, RecordOutcome] = {}
+        for start in range(0, len(entries), _BATCH):
+            batch = entries[start:start + _BATCH]
+            search, index_cards, browse_cards, words = (_checked_texts(conn, column, batch) for column in TEXT_COLUMNS)
+            for n, entry in enumerate(batch):
+                rel = entry.outcome.rel_path
+                out[rel] = dataclasses.replace(found[rel], search=search[n], cards=(index_cards[n], browse_cards[n]),
+                                               words=words[n])
+        return out
+
+    def _note_previous(self, conn: sqlite3.Connection, entries: Sequence[CacheEntry]) -> None:
+        """Keep what the offline index held of the records whose rows are not reused: their words and filter values."""
+        if self.offline is None or not entries:
             return
-        if len(self._previous) >= _PREVIOUS_ROWS:
+        if len(entries) > _PREVIOUS_ROWS:
             self._previous = None  # so many changed that the offline index is made whole
             return
-        assert outcome.record is not None
-        what = f"the search entry for {outcome.rel_path}"
-        entry = loads(outcome.search, what)
-        filters = entry.get("filters") if isinstance(entry, dict) else None
-        if not isinstance(filters, dict) or not all(isinstance(v, str) for v in filters.values()):
-            raise Unusable(f"{what} has malformed filters")
-        self._previous[outcome.record.url] = (outcome.words, filters)
+        assert self._previous is not None
+        for start in range(0, len(entries), _BATCH):
+            batch = entries[start:start + _BATCH]
+            for entry, search, words in zip(batch, _checked_texts(conn, "search", batch),
+                                            _checked_texts(conn, "words", batch)):
+                what = f"the search entry for {entry.outcome.rel_path}"
+                value = loads(search, what)
+                filters = value.get("filters") if isinstance(value, dict) else None
+                if not isinstance(filters, dict) or not all(isinstance(v, str) for v in filters.values()):
+                    raise Unusable(f"{what} has malformed filters")
+                self._previous[entry.outcome.record.url] = (words, filters)  # type: ignore[union-attr]
+
+    def read_texts(self, column: str, rows: Sequence[tuple[str, str]]) -> list[str]:
+        """column's text (stored.TEXT_COLUMNS) of each (rel path, sha256) row, in order, each checked against its
+        sha256; CacheFailed when the file or any of them is not as its row's JSON says."""
+        out: list[str] = []
+        with self._late_read() as conn:
+            for start in range(0, len(rows), _BATCH):
+                batch = rows[start:start + _BATCH]
+                stored = read_texts(conn, column, [rel for rel, _digest in batch])
+                out += [_text(stored.get(rel), digest, rel, column) for rel, digest in batch]
+        return out
+
+    @contextmanager
+    def _late_read(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection for what the build reads of the cache once it has begun to use it, when a fault
+        can no longer make it set the cache aside: it is CacheFailed, and the build starts again without it."""
+        try:
+            with closing(connect(self.path, read_only=True)) as conn:
+                yield conn
+        except Unusable as why:
+            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used ({why})") from None
+        except sqlite3.Error as error:
+            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used "
+                              f"(it is damaged: {error})") from None
 
     def _still_valid(self, entry: CacheEntry, source: SourceFile, content: Path | None) -> RecordOutcome | None:
         outcome = entry.outcome
@@ -255,7 +302,7 @@ class BuildCache:
             self._unchanged.add(outcome.rel_path)
             return outcome
         outcome = dataclasses.replace(outcome, fingerprint=source_stamp, artifact=artifact)
-        self._restamped[outcome.rel_path] = CacheEntry(outcome, tuple(stamps))
+        self._restamped[outcome.rel_path] = CacheEntry(outcome, tuple(stamps), entry.texts)
         return outcome
 
     def _previous_file(self, rel: str, sha256: str, stamp: Stamp) -> tuple[bool, Stamp]:
@@ -322,17 +369,11 @@ class BuildCache:
         return Before(self.offline, self._load_group, self._previous)
 
     def _load_group(self, group: str) -> dict[str, Posting]:
-        try:
-            with closing(connect(self.path, read_only=True)) as conn:
-                value = read_group(conn, group)
+        with self._late_read() as conn:
+            value = read_group(conn, group)
             if value is None:
                 raise Unusable(f"the offline index's words {group!r} are missing")
             return group_from_json(value, group)
-        except Unusable as why:
-            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used ({why})") from None
-        except sqlite3.Error as error:
-            raise CacheFailed(f"the build cache {self.config.rel(self.path)} could not be used "
-                              f"(it is damaged: {error})") from None
 
     def remember_offline(self, index: OfflineIndex) -> None:
         """Note this build's offline index, for save."""
@@ -360,23 +401,32 @@ class BuildCache:
         """
         now = time.time_ns()
         output = self.config.output_dir
-        changed: list[CacheEntry] = []
+        made: list[CacheEntry] = []  # rendered by this build: whole rows
+        restamped: list[CacheEntry] = []  # reused by content, with new stamps: their JSON only
         keep: set[str] = set()
         for outcome in outcomes:
             if outcome.rel_path in self._unchanged:
                 keep.add(outcome.rel_path)
-                continue
-            restamped = self._restamped.get(outcome.rel_path)
-            entry = _settled(restamped, now) if restamped else _published_entry(outcome, output, now)
-            if entry is not None:
-                changed.append(entry)
-        # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
-        def texted(outcome: RecordOutcome) -> tuple[str, ...]:
-            search, cards, words = texts(outcome) if texts is not None else (outcome.search, outcome.cards, outcome.words)
-            return (search, *cards, words)
+            elif outcome.rel_path in self._restamped:
+                restamped.append(_settled(self._restamped[outcome.rel_path], now))
+            else:
+                entry = _published_entry(outcome, output, now)
+                if entry is not None:
+                    made.append(entry)
 
-        rows = (row(entry.outcome.rel_path, entry_json(entry), *texted(entry.outcome)) for entry in changed)
-        written = {entry.outcome.rel_path for entry in changed}
+        # Made one at a time as SQLite takes them: all rows' JSON at once would double the build's memory.
+        def whole_row(entry: CacheEntry) -> tuple[str, ...]:
+            outcome = entry.outcome
+            search, cards, words = texts(outcome) if texts is not None else (outcome.search, outcome.cards, outcome.words)
+            entry = dataclasses.replace(entry, texts=text_digests(search, cards, words))
+            return record_row(outcome.rel_path, entry_json(entry), (search, *cards, words))
+
+        def json_row(entry: CacheEntry) -> tuple[str, str, str]:
+            rel, text, sha256 = row(entry.outcome.rel_path, entry_json(entry))
+            return text, sha256, rel
+
+        rows = (whole_row(entry) for entry in made)
+        written = {entry.outcome.rel_path for entry in (*made, *restamped)}
         search = SearchFiles(self.search.key, tuple((rel, digest, _lstamp(output / rel))
                                                    for rel, digest, _stamp in self.search.files))
         sitewide = [SitewideFile(f.key, f.path, f.sha256, _lstamp(output / f.path)) for f in self._sitewide_now]
@@ -388,10 +438,10 @@ class BuildCache:
         with suppress(OSError):
             self.path.with_name(f".{output.name}.state").unlink(missing_ok=True)
         try:
-            if self.rewrite:
+            if self.rewrite:  # nothing was reused, so nothing was restamped
                 write_new(self.path, Rows(meta, rows, groups))
             else:
-                update(self.path, Rows(meta, rows, groups, gone, whole), keep | written)
+                update(self.path, Rows(meta, rows, groups, gone, whole, map(json_row, restamped)), keep | written)
         except (OSError, sqlite3.Error, UnicodeError) as error:
             print(f"sitegen: the build cache {self.config.rel(self.path)} could not be written ({error}); "
                   "the next build renders more records again", file=sys.stderr)
@@ -443,7 +493,7 @@ def _settled(entry: CacheEntry, now_ns: int) -> CacheEntry:
     if artifact is not None:
         artifact = dataclasses.replace(artifact, stamp=settled(artifact.stamp, now_ns))
     return CacheEntry(dataclasses.replace(outcome, fingerprint=settled(outcome.fingerprint, now_ns), artifact=artifact),
-                      entry.output_stamps)
+                      entry.output_stamps, entry.texts)
 
 
 def _published_entry(outcome: RecordOutcome, output: Path, now_ns: int) -> CacheEntry | None:
@@ -458,7 +508,7 @@ def _published_entry(outcome: RecordOutcome, output: Path, now_ns: int) -> Cache
     stamps = tuple(_lstamp(output / rel) for rel in outcome.outputs)
     if NO_STAMP in stamps:
         return None
-    return _settled(CacheEntry(outcome, stamps), now_ns)
+    return _settled(CacheEntry(outcome, stamps, _NO_TEXTS), now_ns)  # the texts' digests are taken as it is saved
 
 
 # -- the whole site at once: a build with nothing to do ----------------------------------------
@@ -498,3 +548,20 @@ def inputs_fingerprint(config: SiteConfig, env: str) -> str:
             return ""
         digest.update(repr(sorted(stamps.items())).encode())
     return digest.hexdigest()
+
+
+_NO_TEXTS = ("",) * len(TEXT_COLUMNS)
+
+
+def _text(value: object, sha256: str, rel: str, column: str) -> str:
+    """A text read back from a record's row, once it has the sha256 the row's JSON gives it."""
+    if not isinstance(value, str) or text_sha256(value) != sha256:
+        raise Unusable(f"the {column.replace('_', ' ')} of {rel} is damaged (it does not match its row)")
+    return value
+
+
+def _checked_texts(conn: sqlite3.Connection, column: str, entries: Sequence[CacheEntry]) -> list[str]:
+    """column's text of each entry's row, in order, checked against the entry's digests."""
+    index = TEXT_COLUMNS.index(column)
+    stored = read_texts(conn, column, [e.outcome.rel_path for e in entries])
+    return [_text(stored.get(e.outcome.rel_path), e.texts[index], e.outcome.rel_path, column) for e in entries]

@@ -5,7 +5,9 @@ Nothing else of it is trusted: the application id and schema version in its
 header must be ours, its schema exactly the tables below (a view or
 trigger would run SQL of someone else's choosing), and each row's text must
 match the sha256 stored beside it, since SQLite keeps no checksums of its
-own and a flipped byte inside a text would otherwise go unseen.
+own and a flipped byte inside a text would otherwise go unseen. A record's
+texts (its search entry, cards and words: most of the file) are checked
+against the sha256 its row's JSON gives each, when they are read.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import sqlite3
 from contextlib import closing, suppress
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .stored import Unusable, dumps, loads
+from .stored import TEXT_COLUMNS, Unusable, dumps, loads
 
 # The cache format: PRAGMA user_version. 1 to 4 were pickle files, which nothing reads any more;
 # 6 added the meta entry "sitewide" (the site-wide files and what they were made from) and each record's words;
-# 7 the offline index's state (meta "offline") and its words' record lists, a word group a row.
+# 7 the offline index's state (meta "offline") and its words' record lists, a word group a row, and a record
+# row's checksum covers its JSON only, which names the sha256 of each of its texts (read only when needed).
 SCHEMA_VERSION = 7
 APPLICATION_ID = 0x73676331  # PRAGMA application_id, "sgc1": this file is a sitegen build cache
 _SCHEMA = (
@@ -73,22 +76,21 @@ def checksum(texts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def checked(sha256: object, what: str, text: object, *plain: object) -> object:
-    """A row's JSON, parsed, once its texts (the JSON, then any plain ones) match the sha256 stored beside them."""
-    texts = (text, *plain)
-    if not all(isinstance(t, str) for t in texts) or checksum(texts) != sha256:  # type: ignore[arg-type]
+def checked(sha256: object, what: str, text: object) -> object:
+    """A row's JSON, parsed, once it matches the sha256 stored beside it."""
+    if not isinstance(text, str) or checksum((text,)) != sha256:
         raise Unusable(f"{what} is damaged (its checksum does not match)")
     return loads(text, what)
 
 
-def row(key: str, value: object, *plain: str) -> tuple[str, ...]:
-    """A row as stored: its key, its JSON, any plain texts, and the sha256 of them all."""
+def row(key: str, value: object) -> tuple[str, ...]:
+    """A row as stored: its key, its JSON, and the sha256 of the JSON."""
     text = dumps(value)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which SQLite's UTF-8 text cannot hold: escape it
         text = dumps(value, ascii_only=True)
-    return (key, text, *plain, checksum((text, *plain)))
+    return (key, text, checksum((text,)))
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
@@ -103,13 +105,23 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, object]:
     return meta
 
 
-def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object, object, tuple[object, object], object]]:
-    """Every record row as (path, its JSON parsed, its search entry, its two cards, its words), each checked
-    against its checksum."""
-    for rel, text, search, index_card, browse_card, words, sha256 in conn.execute(
-            "SELECT path, entry, search, index_card, browse_card, words, sha256 FROM records"):
-        yield rel, checked(sha256, f"the entry for {rel}", text, search, index_card, browse_card, words), search, \
-            (index_card, browse_card), words
+def read_records(conn: sqlite3.Connection) -> Iterator[tuple[object, object]]:
+    """Every record row as (path, its JSON parsed), each checked against its checksum; not its texts (read_texts)."""
+    for rel, text, sha256 in conn.execute("SELECT path, entry, sha256 FROM records"):
+        yield rel, checked(sha256, f"the entry for {rel}", text)
+
+
+def read_texts(conn: sqlite3.Connection, column: str, rels: Sequence[str]) -> dict[object, object]:
+    """One text column (stored.TEXT_COLUMNS) of the rows of rels, by path, as stored: the caller checks each
+    against the digest its row's JSON names."""
+    assert column in TEXT_COLUMNS
+    return dict(conn.execute(f"SELECT path, {column} FROM records WHERE path IN ({','.join('?' * len(rels))})", rels))
+
+
+def record_row(rel: str, value: object, texts: Sequence[str]) -> tuple[str, ...]:
+    """A record's row as stored: its path, its JSON, its texts (TEXT_COLUMNS), and the sha256 of its JSON."""
+    key, text, sha256 = row(rel, value)
+    return (key, text, *texts, sha256)
 
 
 def read_group(conn: sqlite3.Connection, group: str) -> object:
@@ -125,10 +137,11 @@ class Rows(NamedTuple):
     """What a build writes into the cache: meta entries, record rows, and the offline index's word groups."""
 
     meta: dict[str, object]
-    records: Iterable[tuple[str, ...]]
+    records: Iterable[tuple[str, ...]]  # whole rows (record_row)
     groups: Iterable[tuple[str, ...]]  # rows for the groups made this build
     gone: Iterable[str] = ()  # groups no longer there
     whole: bool = True  # groups holds every group: drop any other
+    entries: Iterable[tuple[str, str, str]] = ()  # (JSON, sha256, path): rows whose JSON alone changed (new stamps)
 
 
 def write_new(path: Path, rows: Rows) -> None:
@@ -163,6 +176,7 @@ def update(path: Path, rows: Rows, keep: set[str]) -> None:
             stale = [(rel,) for (rel,) in conn.execute("SELECT path FROM records") if rel not in keep]
             conn.executemany("DELETE FROM records WHERE path = ?", stale)
             conn.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", rows.records)
+            conn.executemany("UPDATE records SET entry = ?, sha256 = ? WHERE path = ?", rows.entries)
             if rows.whole:
                 conn.execute("DELETE FROM offline")
             conn.executemany("DELETE FROM offline WHERE word_group = ?", ((group,) for group in rows.gone))

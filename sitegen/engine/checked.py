@@ -19,7 +19,6 @@ record is then validated; one made under another environment is passed over sile
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -60,15 +59,14 @@ def unchanged_checks(config: SiteConfig, envs: Collection[str], sources: Sequenc
             if env not in envs:
                 return {}  # another generator, other layouts, site.yaml or settings: every record is validated
             latest, content = config.latest_date, config.content_dir.resolve()
-            for rel, value, search, cards, words in read_records(conn):
+            for rel, value in read_records(conn):
                 source = wanted.get(rel)  # type: ignore[arg-type]
                 if source is None:
                     continue  # a record deleted since
-                outcome = entry_from_json(value, source.rel, search, cards, words).outcome
+                # Without its search entry, cards and words, which are not even read: check renders nothing.
+                outcome = entry_from_json(value, source.rel).outcome
                 if unchanged_inputs(config, outcome, source, content) is not None and _dated_by(outcome, latest):
-                    # Without its search entry, cards and words (checked above, as the build checks them):
-                    # check renders nothing, and a registry's worth of them is gigabytes.
-                    found[source.rel] = dataclasses.replace(outcome, search="", cards=("", ""), words="")
+                    found[source.rel] = outcome
     except Unusable as why:
         return _unusable(config, path, str(why))
     except sqlite3.Error as error:

@@ -201,7 +201,10 @@ def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: Site
     With a spill, each outcome's texts go there as it arrives, and the outcomes returned are without them.
     """
     keep = spill.keep if spill is not None else (lambda outcome: outcome)
-    reused = cache.reusable(sources, keep)
+    # A reused record's texts stay in the cache's row until a file being made needs them.
+    reused = cache.reusable(sources, spill.keep_cached if spill is not None else None)
+    if spill is not None:
+        spill.read_cached_with(cache.read_texts)
     link_previous(stage, config.output_dir, (path for o in reused.values() for path in o.outputs))
     fresh = [s for s in sources if s.rel not in reused]
     outcomes = dict(reused)

@@ -3,10 +3,12 @@
 Those texts are most of what a record's outcome weighs (about 40 KB a record
 as Python strings), and the site-wide files need each one only when they make
 the one file that shows it. So the outcomes the main process keeps are light:
-each outcome's texts go into an SQLite file as it arrives from a worker or
-from the build cache, and the site-wide files read them back, a few at a time,
-when they are made. What the keys of those files need is kept in memory: the
-sha256 of each card (what a listing shows is named by them).
+each rendered outcome's texts go into an SQLite file as it arrives from a
+worker, a reused one's stay in the build cache's row (checked against the
+sha256 the row names when read: cache.read_texts), and the site-wide files
+read them back, a few at a time, when they are made. What the keys of those
+files need is kept in memory: the sha256 of each card (what a listing shows is
+named by them).
 
 The file lives in a temporary folder beside the output, under the build lock
 (engine/write.py sweeps such folders left by a killed build), and is deleted
@@ -16,25 +18,22 @@ outlives the build or is trusted by another.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence, overload
+from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 from ..errors import BuildError
 from ..model import RecordOutcome
+from .stored import TEXT_COLUMNS, TextDigests, text_sha256
 
 _BATCH = 500  # rows per query or insert: few round trips, and never a long list in memory
 _SCHEMA = ("CREATE TABLE texts (url TEXT PRIMARY KEY, search TEXT NOT NULL, index_card TEXT NOT NULL,"
            " browse_card TEXT NOT NULL, words TEXT NOT NULL) WITHOUT ROWID")
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+_NO_WORDS = text_sha256("")
 
 
 class Spill:
@@ -55,6 +54,9 @@ class Spill:
         self.digests: dict[str, tuple[str, str]] = {}  # url -> sha256 of its index card and its browse card
         self.words_present: dict[str, bool] = {}  # url -> whether its words were cut (an outcome made elsewhere has none)
         self._pending: list[tuple[str, str, str, str, str]] = []
+        # url -> (rel path, digests of its texts) of each record whose texts stay in the build cache
+        self._cached: dict[str, tuple[str, TextDigests]] = {}
+        self._read_cached: Callable[[str, Sequence[tuple[str, str]]], list[str]] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -73,12 +75,25 @@ class Spill:
         if outcome.record is None or outcome.spilled:
             return outcome
         url = outcome.record.url
-        self.digests[url] = (_sha256(outcome.cards[0]), _sha256(outcome.cards[1]))
+        self.digests[url] = (text_sha256(outcome.cards[0]), text_sha256(outcome.cards[1]))
         self.words_present[url] = bool(outcome.words)
         self._pending.append((url, outcome.search, outcome.cards[0], outcome.cards[1], outcome.words))
         if len(self._pending) >= _BATCH:
             self._flush()
         return replace(outcome, search="", cards=("", ""), words="", spilled=True)
+
+    def keep_cached(self, outcome: RecordOutcome, texts: TextDigests) -> RecordOutcome:
+        """Note a record whose texts stay in the build cache's row, with their digests; its outcome marked spilled."""
+        assert outcome.record is not None and not outcome.search
+        url = outcome.record.url
+        self.digests[url] = (texts[1], texts[2])
+        self.words_present[url] = texts[3] != _NO_WORDS
+        self._cached[url] = (outcome.rel_path, texts)
+        return replace(outcome, spilled=True)
+
+    def read_cached_with(self, read: Callable[[str, Sequence[tuple[str, str]]], list[str]]) -> None:
+        """How to read the texts that stay in the build cache: cache.BuildCache.read_texts."""
+        self._read_cached = read
 
     def _failure(self, error: sqlite3.Error) -> BuildError:
         return BuildError(f"cannot write the build's scratch file in {self.folder.parent} ({error}); "
@@ -97,12 +112,19 @@ class Spill:
     # -- reading --
 
     def _rows(self, column: str, urls: Sequence[str]) -> Iterator[str]:
-        """column's text for each url, in the order given, read in batches."""
+        """column's text for each url, in the order given, read in batches: from this file, or from the cache."""
         self._flush()
+        index = TEXT_COLUMNS.index(column)
         for start in range(0, len(urls), _BATCH):
             batch = urls[start:start + _BATCH]
+            mine = [url for url in batch if url not in self._cached]
             found = dict(self.conn.execute(
-                f"SELECT url, {column} FROM texts WHERE url IN ({','.join('?' * len(batch))})", batch))
+                f"SELECT url, {column} FROM texts WHERE url IN ({','.join('?' * len(mine))})", mine)) if mine else {}
+            if len(mine) < len(batch):
+                assert self._read_cached is not None
+                cached = [url for url in batch if url in self._cached]
+                rows = [(self._cached[url][0], self._cached[url][1][index]) for url in cached]
+                found.update(zip(cached, self._read_cached(column, rows)))
             yield from (found[url] for url in batch)
 
     def search(self, urls: Sequence[str]) -> Iterator[str]:
@@ -124,9 +146,7 @@ class Spill:
         if not outcome.spilled or outcome.record is None:
             return outcome.search, outcome.cards, outcome.words
         url = [outcome.record.url]
-        self._flush()
-        search, index_card, browse_card, words = self.conn.execute(
-            "SELECT search, index_card, browse_card, words FROM texts WHERE url = ?", url).fetchone()
+        search, index_card, browse_card, words = (next(self._rows(column, url)) for column in TEXT_COLUMNS)
         return search, (index_card, browse_card), words
 
 

@@ -11,6 +11,7 @@ code.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,12 +30,30 @@ class Unusable(Exception):
     """Why a build cache cannot be used, in a few words for the one line that says so."""
 
 
+class CacheFailed(Exception):
+    """The cache turned out bad in a part read only once the build began to use it: the build starts again without it."""
+
+
+# The texts a record row holds beside its JSON, read only when a site-wide file being made needs them.
+TEXT_COLUMNS = ("search", "index_card", "browse_card", "words")
+TextDigests = tuple[str, str, str, str]  # the sha256 of each, in that order
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def text_digests(search: str, cards: tuple[str, str], words: str) -> TextDigests:
+    return (text_sha256(search), text_sha256(cards[0]), text_sha256(cards[1]), text_sha256(words))
+
+
 @dataclass(frozen=True, slots=True)
 class CacheEntry:
-    """One record's row: what it produced, and the stamps of its published files."""
+    """One record's row: what it produced, the stamps of its published files, and the digests of its texts."""
 
-    outcome: RecordOutcome
+    outcome: RecordOutcome  # without its texts when read back: they stay in the row until asked for
     output_stamps: tuple[Stamp, ...]  # in the order of outcome.outputs; NO_STAMP: check by hash
+    texts: TextDigests
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +102,8 @@ def diagnostic_json(d: Diagnostic) -> dict:
 
 
 def entry_json(entry: CacheEntry) -> dict:
-    """A record's row as JSON; the row's key is its rel_path, and its search entry and cards are columns of their own."""
+    """A record's row as JSON; the row's key is its rel_path, and its texts are columns of their own, named here by
+    their sha256 (the row's checksum covers this JSON only, so the texts can be read one at a time)."""
     o, record = entry.outcome, entry.outcome.record
     assert record is not None
     return {
@@ -97,6 +117,7 @@ def entry_json(entry: CacheEntry) -> dict:
                     for path, digest, stamp in zip(o.outputs, o.output_digests, entry.output_stamps)],
         "artifact": None if o.artifact is None else {"path": o.artifact.path, "sha256": o.artifact.sha256,
                                                      "stamp": _stamp_json(o.artifact.stamp)},
+        "texts": list(entry.texts),
     }
 
 
@@ -246,15 +267,14 @@ def _artifact_from_json(value: object, record: Record, what: str) -> ArtifactRea
     return ArtifactRead(_str(a["path"], what), _sha256(a["sha256"], what), _stamp(a["stamp"], what))
 
 
-def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[object, object],
-                    words: object) -> CacheEntry:
+def entry_from_json(value: object, rel_path: str) -> CacheEntry:
     """A record's row, checked field by field; Unusable when anything is unexpected.
 
-    search, cards and words are stored as plain text beside the JSON: they are the bulk of a row,
-    and parsing them as JSON strings would be most of the time it takes to read the cache.
+    The outcome comes without its search entry, cards and words: they are stored as plain text beside
+    the JSON, the bulk of a row, and read (checked against the digests here) only when needed.
     """
     what = f"the entry for {rel_path}"
-    e = _fields(value, ("stamp", "record", "diagnostics", "id_pos", "outputs", "artifact"), what)
+    e = _fields(value, ("stamp", "record", "diagnostics", "id_pos", "outputs", "artifact", "texts"), what)
     record = _record_from_json(e["record"], rel_path, what)
     diagnostics = tuple(diagnostic_from_json(d, what) for d in _list(e["diagnostics"], what))
     if any(d.level == "error" for d in diagnostics):
@@ -281,10 +301,12 @@ def entry_from_json(value: object, rel_path: str, search: object, cards: tuple[o
         stamps.append(_stamp(item[2], what))
     if not outputs:
         raise Unusable(f"{what} has no outputs")
+    texts = _list(e["texts"], what)
+    if len(texts) != len(TEXT_COLUMNS):
+        raise Unusable(f"{what} has malformed text digests")
     outcome = RecordOutcome(rel_path, _stamp(e["stamp"], what), diagnostics, record, id_pos, tuple(outputs),
-                            _str(search, what), (_str(cards[0], what), _str(cards[1], what)),
-                            _artifact_from_json(e["artifact"], record, what), tuple(digests), _str(words, what))
-    return CacheEntry(outcome, tuple(stamps))
+                            artifact=_artifact_from_json(e["artifact"], record, what), output_digests=tuple(digests))
+    return CacheEntry(outcome, tuple(stamps), tuple(_sha256(t, what) for t in texts))  # type: ignore[arg-type]
 
 
 def search_from_json(value: object) -> SearchFiles:
