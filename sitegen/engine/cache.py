@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import os
 import sqlite3
 import stat
@@ -129,6 +130,7 @@ class BuildCache:
         # url -> (words, filter values) of the previous build's records whose rows were not reused; None: too many
         self._previous: dict[str, tuple[str, Mapping[str, str]]] | None = {}
         self._offline_now: OfflineIndex | None = None  # this build's, noted by remember_offline
+        self._offline_kept: Callable[[], Iterable[tuple[str, ...]]] | None = None
         if read and os.path.lexists(self.path):
             self._read()
 
@@ -375,16 +377,21 @@ class BuildCache:
                 raise Unusable(f"the offline index's words {group!r} are missing")
             return group_from_json(value, group)
 
-    def remember_offline(self, index: OfflineIndex) -> None:
-        """Note this build's offline index, for save."""
-        self._offline_now = index
+    def remember_offline(self, index: OfflineIndex,
+                         kept: Callable[[], Iterable[tuple[str, ...]]] | None = None) -> None:
+        """Note this build's offline index, for save; kept: the rows of the word groups made whole and stored
+        elsewhere as they were made (engine/spill.py, keep_group)."""
+        self._offline_now, self._offline_kept = index, kept
 
     def _offline_rows(self) -> tuple[object, Iterable[tuple[str, ...]], list[str], bool]:
         """The offline index's meta entry, its word groups' rows, the groups gone, and whether the rows are all."""
         index = self._offline_now
         if index is None or (self.rewrite and not index.whole):
             return None, (), [], True  # nothing to go on next time: that build makes it whole
-        rows = (row(group, group_json(members)) for group, members in index.groups.items() if members is not None)
+        rows: Iterable[tuple[str, ...]] = (row(group, group_json(members)) for group, members in index.groups.items()
+                                           if members is not None)
+        if self._offline_kept is not None:
+            rows = itertools.chain(rows, self._offline_kept())
         return offline_json(index.state), rows, [g for g, members in index.groups.items() if members is None], index.whole
 
     # -- the end of a build --

@@ -20,7 +20,7 @@ from ..records.addresses import check_aliases, load_aliases, record_slugs
 from ..records.load import SourceFile, discover_pages, discover_records, load_record
 from ..records.validate import NewSinceBase, check_across, validate_page
 from ..search.index import build_search_index, search_key, shard_count, shard_paths
-from ..search.offline import OfflineIndex, offline_build
+from ..search.offline import OfflineIndex, StaleIndex, offline_build
 from ..search.offline_update import offline_update
 from ..site.browse import browse_plans, not_found_page
 from ..site.feeds import feed_plans
@@ -28,7 +28,7 @@ from ..site.harvest import crawler_files, dump_plans, records_index
 from ..site.redirects import redirect_pages
 from ..site.render import Cards, CardsInMemory, SiteInfo, artifact_files, contract_pages, index_order, index_plans, render_page, site_info
 from ..site.statspage import statistics_plans
-from .cache import BuildCache, CacheFailed, environment_key, environment_keys, inputs_fingerprint
+from .cache import BuildCache, CacheFailed, cache_path, environment_key, environment_keys, inputs_fingerprint
 from .checked import unchanged_checks
 from .sitewide import Sitewide
 from .spill import Spill, SpilledEntries, open_spill
@@ -122,10 +122,12 @@ def build(config: SiteConfig, *, search: bool = True, strict: bool = False, jobs
     """
     try:
         return _build(config, search=search, strict=strict, jobs=jobs, use_cache=use_cache, need_outcomes=need_outcomes)
-    except CacheFailed as failed:
-        # Found only once the build read a part of the cache it reads late (a word group of the offline
-        # index): nothing was published, so start again without the cache.
-        print(f"sitegen: {failed}; rebuilding every record", file=sys.stderr)
+    except (CacheFailed, StaleIndex) as failed:
+        # Found only once the build read a part of the cache it reads late (a record's texts, a word group
+        # of the offline index): nothing was published, so start again without the cache.
+        said = str(failed) if isinstance(failed, CacheFailed) else \
+            f"the build cache {config.rel(cache_path(config))} could not be used ({failed})"
+        print(f"sitegen: {said}; rebuilding every record", file=sys.stderr)
         return _build(config, search=search, strict=strict, jobs=jobs, use_cache=False, need_outcomes=need_outcomes)
 
 
@@ -279,7 +281,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     sitewide.note_copies(stage)
     if cache is not None:
         cache.remember_sitewide(sitewide.files)
-        cache.remember_offline(offline)
+        cache.remember_offline(offline, spill.offline_rows if spill is not None else None)
     return SiteWritten(written, html_pages, sitewide.made_or_linked, sitewide.pages_linked)
 
 
@@ -297,7 +299,7 @@ def _offline_index(good: Sequence[RecordOutcome], config: SiteConfig, spill: Spi
             index = offline_update(before, entries, urls, cache.reused_urls, spill.words, config)  # type: ignore[union-attr]
             if index is not None:
                 return index
-        return offline_build(entries, config, spill.words(urls) if words else None)
+        return offline_build(entries, config, spill.words(urls) if words else None, spill.keep_group)
     by_url = {o.record.url: o for o in good}
     cut = (by_url[url].words for url in urls) if all(o.words for o in good) else None
     return offline_build([json.loads(by_url[url].search) for url in urls], config, cut)

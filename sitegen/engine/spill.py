@@ -28,11 +28,15 @@ from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 from ..errors import BuildError
 from ..model import RecordOutcome
-from .stored import TEXT_COLUMNS, TextDigests, text_sha256
+from ..search.offline import Posting
+from .cachedb import row
+from .stored import TEXT_COLUMNS, TextDigests, group_json, text_sha256
 
 _BATCH = 500  # rows per query or insert: few round trips, and never a long list in memory
 _SCHEMA = ("CREATE TABLE texts (url TEXT PRIMARY KEY, search TEXT NOT NULL, index_card TEXT NOT NULL,"
-           " browse_card TEXT NOT NULL, words TEXT NOT NULL) WITHOUT ROWID")
+           " browse_card TEXT NOT NULL, words TEXT NOT NULL) WITHOUT ROWID",
+           # The offline index's word groups as made whole, waiting as the build cache's rows (cachedb.row).
+           "CREATE TABLE offline (word_group TEXT PRIMARY KEY, postings TEXT NOT NULL, sha256 TEXT NOT NULL) WITHOUT ROWID")
 _NO_WORDS = text_sha256("")
 
 
@@ -47,7 +51,8 @@ class Spill:
             # A scratch file: a crash loses nothing that matters, so no journal and no syncs.
             self.conn.execute("PRAGMA journal_mode = OFF")
             self.conn.execute("PRAGMA synchronous = OFF")
-            self.conn.execute(_SCHEMA)
+            for statement in _SCHEMA:
+                self.conn.execute(statement)
         except sqlite3.Error as error:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise self._failure(error) from None
@@ -94,6 +99,17 @@ class Spill:
     def read_cached_with(self, read: Callable[[str, Sequence[tuple[str, str]]], list[str]]) -> None:
         """How to read the texts that stay in the build cache: cache.BuildCache.read_texts."""
         self._read_cached = read
+
+    def keep_group(self, group: str, members: Mapping[str, Posting]) -> None:
+        """Store one word group of the offline index, as the row the build cache will hold (offline_rows)."""
+        try:
+            self.conn.execute("INSERT INTO offline VALUES (?, ?, ?)", row(group, group_json(members)))
+        except sqlite3.Error as error:
+            raise self._failure(error) from None
+
+    def offline_rows(self) -> Iterator[tuple[str, str, str]]:
+        """The word groups keep_group stored, as build-cache rows."""
+        return iter(self.conn.execute("SELECT word_group, postings, sha256 FROM offline"))
 
     def _failure(self, error: sqlite3.Error) -> BuildError:
         return BuildError(f"cannot write the build's scratch file in {self.folder.parent} ({error}); "

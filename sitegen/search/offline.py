@@ -16,7 +16,9 @@ newest and oldest first need no file at all, and a new record, which comes
 last, takes a new number without changing any other: only the files that
 hold it change (its words' chunks, its filter values, the orders, the last
 result file, the manifest), as Pagefind's shards are cut from the oldest
-too (search/index.py, shard_of). Record lists are sorted numbers written
+too (search/index.py, shard_of). A build remakes only those from what the
+previous one kept (OfflineState, and the words' lists a word group at a
+time: search/offline_update.py). Record lists are sorted numbers written
 as base-36 gaps ("0.3.1a"), a few bytes a record. Every file is one call,
 SITEGEN_SEARCH_CHUNK(name, data), with script-safe JSON (search/index.py).
 
@@ -253,7 +255,7 @@ class OfflineIndex(NamedTuple):
     plans: list[PagePlan]
     state: OfflineState
     groups: dict[str, dict[str, Posting] | None]  # the word groups made this time (None: a group gone)
-    whole: bool  # groups holds every group: any other kept one is gone
+    whole: bool  # every group was made (given to keep_group, or in groups): any other kept one is gone
 
 
 def word_group(word: str) -> str:
@@ -275,10 +277,20 @@ def kept_group_plans(group: str, chunks: Sequence[tuple[str, str]],
     def made() -> dict[str, bytes]:
         return {plan.out_path.as_posix(): plan.make() for plan in group_plans(load(group))}
 
+    def make(path: str) -> bytes:
+        found = made().get(path)
+        if found is None:
+            raise StaleIndex(f"its offline index names {path}, which the words it keeps do not make")
+        return found
+
     def plan(key: str, plan_key_: str) -> PagePlan:
         path = f"{FOLDER}/w/{key}.js"
-        return PagePlan(PurePosixPath(path), plan_key_, lambda: made()[path], "the offline search index")
+        return PagePlan(PurePosixPath(path), plan_key_, lambda: make(path), "the offline search index")
     return [plan(key, plan_key_) for key, plan_key_ in chunks]
+
+
+class StaleIndex(Exception):
+    """What the previous build kept of the offline index does not agree with itself: it cannot be used."""
 
 
 def _script(name: str, data: Any) -> PagePlan:
@@ -320,14 +332,16 @@ def offline_index(entries: Sequence[Mapping[str, Any]], config: SiteConfig) -> l
     return [plan.page() for plan in offline_build(entries, config).plans]
 
 
-def offline_build(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
-                  entries_words: Iterable[str] | None = None) -> OfflineIndex:
+def offline_build(entries: Sequence[Mapping[str, Any]], config: SiteConfig, entries_words: Iterable[str] | None = None,
+                  keep_group: Callable[[str, Mapping[str, Posting]], None] | None = None) -> OfflineIndex:
     """The whole offline index, not yet written; each file is keyed by its own data, so only a changed one is written.
 
     entries: read once in order, then again only for the result files being made (r/), a slice at a
     time, so a sequence that reads them from disk (engine/spill.py) is never held whole.
     entries_words: entry_words of each entry in the same order, when they were cut already (by the
     workers, or kept in the cache).
+    keep_group: given each word group's lists as they are made, for the next build (engine/spill.py keeps
+    them on disk until the cache is written); without it they are in the index's groups.
     """
     results: list[PagePlan] = []  # r/<n>.js, made as their records are read
     # Record numbers as 4-byte arrays: a registry's postings are tens of millions of numbers. The
@@ -358,12 +372,21 @@ def offline_build(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
             gathered = []
     results.reverse()  # r/0.js first
     digits = [_base36(n) for n in range(count + 1)]  # every gap is smaller than the count
-    groups: dict[str, dict[str, Posting]] = {}
-    for word in sorted(postings):
-        numbers = postings.pop(word)
-        groups.setdefault(word_group(word), {})[word] = Posting(len(numbers), numbers[0],
-                                                               encode(reversed(numbers), digits))
-    words_plans = {group: group_plans(members) for group, members in groups.items()}
+    groups: dict[str, dict[str, Posting] | None] = {}
+    words_plans: dict[str, list[PagePlan]] = {}
+    members: dict[str, Posting] = {}
+    group = ""
+    for word in [*sorted(postings), None]:  # None: the end, which closes the last group
+        if members and (word is None or word_group(word) != group):
+            words_plans[group] = group_plans(members)
+            if keep_group is not None:
+                keep_group(group, members)  # a registry's lists are not held a second time
+            else:
+                groups[group] = members
+            members = {}
+        if word is not None:
+            group, numbers = word_group(word), postings.pop(word)
+            members[word] = Posting(len(numbers), numbers[0], encode(reversed(numbers), digits))
     state = OfflineState(
         urls=tuple(urls), titles=tuple(titles), scores=tuple(scores),
         filters={key: {value: Posting(len(numbers), numbers[0], encode(reversed(numbers), digits))
@@ -372,7 +395,7 @@ def offline_build(entries: Sequence[Mapping[str, Any]], config: SiteConfig,
         groups={group: tuple(sorted((plan.out_path.stem, plan.key) for plan in plans))
                 for group, plans in words_plans.items()})
     plans = [plan for group in words_plans.values() for plan in group]
-    return OfflineIndex(assemble(plans, results, state, config), state, dict(groups), True)
+    return OfflineIndex(assemble(plans, results, state, config), state, groups, True)
 
 
 def assemble(word_plans: list[PagePlan], results: list[PagePlan], state: OfflineState,

@@ -139,6 +139,25 @@ def test_a_bad_word_group_is_found_when_needed_and_the_build_starts_again(genera
     assert_same_as_clean(site, out, tmp_path, "--no-search")
 
 
+def test_a_kept_state_that_names_a_word_file_its_lists_do_not_make_is_set_aside(generated, tmp_path):
+    site, out = tmp_path / "site", tmp_path / "out"
+    shutil.copytree(generated, site)
+    build(site, out, "--no-search")
+    with closing(sqlite3.connect(tmp_path / ".out.cache")) as conn:
+        (text,) = conn.execute("SELECT value FROM meta WHERE key = 'offline'").fetchone()
+        state = json.loads(text)
+        group = sorted(state["groups"])[-1]  # a group the edit below does not touch
+        state["groups"][group] = [["7a-7a-7a", state["groups"][group][0][1]]]
+        new = json.dumps(state)
+        conn.execute("UPDATE meta SET value = ?, sha256 = ? WHERE key = 'offline'", (new, checksum((new,))))
+        conn.commit()
+    edit(_records(site)[40], "abstract: >-\n  ", "abstract: >-\n  Edited once. ")
+    log = build(site, out, "--no-search")
+    lines = CACHE_LINE.findall(log)
+    assert len(lines) == 1 and "which the words it keeps do not make" in lines[0][1], log
+    assert_same_as_clean(site, out, tmp_path, "--no-search")
+
+
 def test_a_record_list_gains_and_loses_numbers_as_if_encoded_anew():
     from sitegen.search.offline import NO_POSTING, decode, encode
 
