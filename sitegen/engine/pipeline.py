@@ -253,27 +253,29 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     per_record = [(path, o.rel_path) for o in good for path in o.outputs]
     artifacts, assets = artifact_files(records, config), collect_assets(config)
     # Each site-wide file is written as soon as it is made, so that no registry's worth of them is ever held:
-    # first make sure that no two outputs claim one path (the files made last, below, are checked again with all).
+    # first make sure that no two outputs claim one path (the files made last, below, are checked against these).
     planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *statistics, *feeds, *offline.plans)]
-    check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages, *contracts,
-                      not_found], assets + artifacts, per_record)
+    claimed = check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages,
+                                *contracts, not_found], assets + artifacts, per_record)
     sitewide = Sitewide(cache, env, stage)
     shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse),
                           *sitewide.pages(statistics), not_found, *sitewide.pages(feeds),
                           *sitewide.pages(offline.plans)]
     made = sitewide.resolve(plan for plan, _count in dumps)
     listed = [(plan.out_path, count, size, sha256) for (plan, count), (_page, size, sha256) in zip(dumps, made)]
-    shared += [records_index(listed, config, site.build_date), *(page for page, _size, _sha256 in made)]
+    harvest = records_index(listed, config, site.build_date)
+    shared += [harvest, *(page for page, _size, _sha256 in made)]
     # Strings, not path objects: a registry has a few per record.
     paths = [p.out_path.as_posix() for p in shared] + [path for path, _ in per_record]
-    shared.extend(crawler_files(records, paths, config))  # last: the sitemap lists every page
+    last = [harvest, *crawler_files(records, paths, config)]  # last: the sitemap lists every page
     # After the sitemap, which must not list them: a redirect is an old address, not a page of its own.
-    shared.extend(redirect_pages(result.aliases, records, site))
+    last += redirect_pages(result.aliases, records, site)
+    shared += last[1:]
     # A record's artifact, as its validation read it: an unchanged one is linked, like the site-wide files.
     digests = {config.content_dir.joinpath(*o.artifact.path.split("/")): o.artifact.sha256
                for o in good if o.artifact is not None}
     copies = sitewide.copies(artifacts, digests)
-    check_collisions(shared, assets + artifacts, per_record)
+    check_collisions(last, [], claimed=claimed)  # the files made since the first check, against all the others
     html_pages = sum(1 for path in paths if path.endswith(".html"))
     linked = link_previous(stage, config.output_dir, sitewide.linked)
     written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record) \

@@ -162,7 +162,12 @@ class Spill:
         if not outcome.spilled or outcome.record is None:
             return outcome.search, outcome.cards, outcome.words
         url = [outcome.record.url]
-        search, index_card, browse_card, words = (next(self._rows(column, url)) for column in TEXT_COLUMNS)
+        if url[0] in self._cached:
+            search, index_card, browse_card, words = (next(self._rows(column, url)) for column in TEXT_COLUMNS)
+        else:  # one query, not four: a cold build's cache is written from here, a record at a time
+            self._flush()
+            search, index_card, browse_card, words = self.conn.execute(
+                "SELECT search, index_card, browse_card, words FROM texts WHERE url = ?", url).fetchone()
         return search, (index_card, browse_card), words
 
 

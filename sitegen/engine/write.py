@@ -95,12 +95,15 @@ def _safe_relative(out_path: PurePosixPath, source: str) -> PurePosixPath:
 
 
 def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile],
-                     written: Iterable[tuple[str, str]] = ()) -> None:
+                     written: Iterable[tuple[str, str]] = (), claimed: dict[str, str] | None = None) -> dict[str, str]:
     """Two outputs on one path is an error, never a silent overwrite; so is a path that leaves the output.
 
     written: (output path, source) of files already written into the staging folder.
+    claimed: what an earlier call returned, when these outputs come on top of those (a registry's
+    hundreds of thousands of paths are then not checked a second time). Returns every path claimed.
     """
-    claimed: dict[str, str] = {MARKER.as_posix(): "sitegen's output marker"}
+    if claimed is None:
+        claimed = {MARKER.as_posix(): "sitegen's output marker"}
     # Plain strings, not PurePosixPath: a registry's build claims hundreds of thousands of paths.
     items = [(str(p.out_path), p.source or "a generated page") for p in pages]
     items += [(str(f.out_path), str(f.source)) for f in files]
@@ -112,6 +115,7 @@ def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile],
         if key in claimed:
             raise BuildError(f"two outputs claim {path}: {claimed[key]} and {source}; rename one of them")
         claimed[key] = source
+    return claimed
 
 
 @contextlib.contextmanager
