@@ -52,6 +52,18 @@ def tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def generated_site(folder: Path, records: int) -> Path:
+    """bench/generate.py's corpus of that many records at folder/site, with the project's layouts, assets and pages."""
+    from conftest import ROOT
+
+    site = folder / "site"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(records), str(site)], check=True,
+                   capture_output=True)
+    for name in ("layouts", "assets", "content/pages"):
+        shutil.copytree(ROOT / name, site / name)
+    return site
+
+
 def reused(log: str) -> int:
     """How many records a build took from the previous one, from its progress line."""
     for line in log.splitlines():

@@ -237,7 +237,7 @@ class BuildCache:
         out: dict[str, RecordOutcome] = {}
         for start in range(0, len(entries), _BATCH):
             batch = entries[start:start + _BATCH]
-            search, index_cards, browse_cards, words = (_checked_texts(conn, column, batch) for column in TEXT_COLUMNS)
+            search, index_cards, browse_cards, words = (_entry_texts(conn, column, batch) for column in TEXT_COLUMNS)
             for n, entry in enumerate(batch):
                 rel = entry.outcome.rel_path
                 out[rel] = dataclasses.replace(found[rel], search=search[n], cards=(index_cards[n], browse_cards[n]),
@@ -254,8 +254,8 @@ class BuildCache:
         assert self._previous is not None
         for start in range(0, len(entries), _BATCH):
             batch = entries[start:start + _BATCH]
-            for entry, search, words in zip(batch, _checked_texts(conn, "search", batch),
-                                            _checked_texts(conn, "words", batch)):
+            for entry, search, words in zip(batch, _entry_texts(conn, "search", batch),
+                                            _entry_texts(conn, "words", batch)):
                 what = f"the search entry for {entry.outcome.rel_path}"
                 value = loads(search, what)
                 filters = value.get("filters") if isinstance(value, dict) else None
@@ -269,9 +269,7 @@ class BuildCache:
         out: list[str] = []
         with self._late_read() as conn:
             for start in range(0, len(rows), _BATCH):
-                batch = rows[start:start + _BATCH]
-                stored = read_texts(conn, column, [rel for rel, _digest in batch])
-                out += [_text(stored.get(rel), digest, rel, column) for rel, digest in batch]
+                out += _checked_texts(conn, column, rows[start:start + _BATCH])
         return out
 
     @contextmanager
@@ -567,8 +565,13 @@ def _text(value: object, sha256: str, rel: str, column: str) -> str:
     return value
 
 
-def _checked_texts(conn: sqlite3.Connection, column: str, entries: Sequence[CacheEntry]) -> list[str]:
-    """column's text of each entry's row, in order, checked against the entry's digests."""
+def _checked_texts(conn: sqlite3.Connection, column: str, rows: Sequence[tuple[str, str]]) -> list[str]:
+    """column's text of each (rel path, sha256) row, in order, each checked against its sha256."""
+    stored = read_texts(conn, column, [rel for rel, _digest in rows])
+    return [_text(stored.get(rel), digest, rel, column) for rel, digest in rows]
+
+
+def _entry_texts(conn: sqlite3.Connection, column: str, entries: Sequence[CacheEntry]) -> list[str]:
+    """column's text of each entry's row, in order, checked against the digests its JSON names."""
     index = TEXT_COLUMNS.index(column)
-    stored = read_texts(conn, column, [e.outcome.rel_path for e in entries])
-    return [_text(stored.get(e.outcome.rel_path), e.texts[index], e.outcome.rel_path, column) for e in entries]
+    return _checked_texts(conn, column, [(e.outcome.rel_path, e.texts[index]) for e in entries])

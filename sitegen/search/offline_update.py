@@ -104,7 +104,7 @@ def offline_update(before: Before, entries: Sequence[Mapping[str, Any]], urls: S
             groups[group] = None
             chunks.pop(group, None)
             continue
-        made = group_plans(dict(sorted(members.items())))
+        made = group_plans(members)  # word_chunks orders the words
         word_plans += made
         chunks[group] = tuple(sorted((plan.out_path.stem, plan.key) for plan in made))
     for group, kept in state.groups.items():

@@ -8,14 +8,11 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from helpers import CACHE_LINE, assert_same_as_clean, build_cli as build, edit
+from helpers import CACHE_LINE, assert_same_as_clean, build_cli as build, edit, generated_site
 
 from sitegen.engine.cachedb import checksum
 
@@ -24,12 +21,7 @@ RECORDS = 120
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("generated") / "site"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(RECORDS), str(site)], check=True,
-                   capture_output=True)
-    for folder in ("layouts", "assets", "content/pages"):
-        shutil.copytree(ROOT / folder, site / folder)
-    return site
+    return generated_site(tmp_path_factory.mktemp("generated"), RECORDS)
 
 
 def _inodes(out: Path) -> dict[str, int]:

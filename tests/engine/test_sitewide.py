@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from helpers import assert_same_as_clean, build_cli as build, edit, reused
+from helpers import assert_same_as_clean, build_cli as build, edit, generated_site, reused
 
 RECORDS = 300
 SITEWIDE = re.compile(r"^(\d+) of (\d+) site-wide files unchanged: taken from the previous build$", re.M)
@@ -27,12 +24,7 @@ CORRECTION = """status: corrected
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("generated") / "site"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(RECORDS), str(site)], check=True,
-                   capture_output=True)
-    for folder in ("layouts", "assets", "content/pages"):
-        shutil.copytree(ROOT / folder, site / folder)
-    return site
+    return generated_site(tmp_path_factory.mktemp("generated"), RECORDS)
 
 
 def _unchanged(log: str) -> tuple[int, int]:
