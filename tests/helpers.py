@@ -84,4 +84,7 @@ def assert_same_as_clean(site: Path, out: Path, tmp_path: Path, *extra: str) -> 
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     build_cli(site, clean, "--no-cache", *extra)
-    assert tree(out) == tree(clean)
+    got, want = tree(out), tree(clean)
+    differ = sorted(p for p in got.keys() | want.keys() if got.get(p) != want.get(p))
+    assert not differ, f"{len(differ)} file(s) differ from a clean build's: " + ", ".join(
+        f"{p} ({'extra' if p not in want else 'missing' if p not in got else 'other bytes'})" for p in differ[:8])

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from contextlib import nullcontext
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple, Sequence, TextIO
 
@@ -33,7 +34,7 @@ from .checked import unchanged_checks
 from .sitewide import Sitewide
 from .spill import Spill, SpilledEntries, open_spill
 from .workers import RenderJob, default_jobs, process_one, process_records
-from .write import check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
+from .write import MARKER, Stage, check_collisions, check_output_dir, collect_assets, link_previous, publish, staging, write_files
 
 
 def check(config: SiteConfig, *, jobs: int = 0, layouts: bool = False, new_since: NewSinceBase | None = None,
@@ -147,7 +148,8 @@ def _build(config: SiteConfig, *, search: bool, strict: bool, jobs: int, use_cac
     previous = cache.up_to_date(inputs) if use_cache and not need_outcomes else None
     if previous is not None:
         return _nothing_to_do(config, previous, strict, started)
-    with staging(config.output_dir) as stage, \
+    # The output before last is worth starting from only if this build can link the files they share.
+    with staging(config.output_dir, reuse=cache.records_usable) as stage, \
             (nullcontext() if need_outcomes else open_spill(config.output_dir)) as spill:
         # A failure or a kill from here on leaves the old output as it was. The records' texts wait in the spill
         # (engine/spill.py), unless the caller wants whole outcomes back.
@@ -167,7 +169,7 @@ def _build(config: SiteConfig, *, search: bool, strict: bool, jobs: int, use_cac
         progress.say(f"wrote {written} files")
         if search:
             index_search(stage, outcomes, config, cache, jobs, progress, spill)
-        publish(stage, config.output_dir)
+        publish(stage, config.output_dir, written)
         # Still under the build lock: no second build reads the cache while it is brought up to date.
         cache.save(outcomes, inputs, result.diagnostics, (len(result.records), html_pages, written, search),
                    spill.texts if spill is not None else None)
@@ -196,7 +198,7 @@ def _nothing_to_do(config: SiteConfig, previous: tuple[tuple[Diagnostic, ...], t
                        indexed=search, diagnostics=diagnostics)
 
 
-def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Path, cache: BuildCache,
+def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: SiteInfo, stage: Stage, cache: BuildCache,
                    jobs: int, progress: "Progress", spill: Spill | None = None) -> list[RecordOutcome]:
     """Every record's outcome: unchanged ones linked from the previous output, the rest rendered by workers.
 
@@ -207,10 +209,16 @@ def render_records(sources: Sequence[SourceFile], config: SiteConfig, site: Site
     reused = cache.reusable(sources, spill.keep_cached if spill is not None else None)
     if spill is not None:
         spill.read_cached_with(cache.read_texts)
+    if stage.leftovers is not None:
+        # Of the output before last, only the files this build may link stay: a record's unchanged ones now,
+        # the site-wide ones once they are made or found unchanged (engine/spare.py).
+        stage.leftovers.keep_only(chain((path for o in reused.values() for path in o.outputs),
+                                        (f.path for f in cache.sitewide.values())))
     link_previous(stage, config.output_dir, (path for o in reused.values() for path in o.outputs))
     fresh = [s for s in sources if s.rel not in reused]
     outcomes = dict(reused)
-    for done, outcome in enumerate(process_records(fresh, config, RenderJob(site, stage), jobs), start=1):
+    job = RenderJob(site, stage.path, stage.replace)
+    for done, outcome in enumerate(process_records(fresh, config, job, jobs), start=1):
         outcomes[outcome.rel_path] = keep(outcome)
         progress.count("rendering records", done, len(fresh))
     if reused:
@@ -227,7 +235,7 @@ class SiteWritten(NamedTuple):
     sitewide_reused: int  # how many of those were linked unchanged from the previous output, not made
 
 
-def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[RecordOutcome], config: SiteConfig,
+def write_site_pages(stage: Stage, result: CheckResult, outcomes: Sequence[RecordOutcome], config: SiteConfig,
                      site: SiteInfo, cache: BuildCache | None = None, env: str = "", spill: Spill | None = None,
                      manifests: Path | None = None) -> SiteWritten:
     """The site-wide pages, made from all records together, and the copied files.
@@ -242,7 +250,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     shards = shard_paths(shard_count(len(records), config))[1:] if site.search_index else []
     good = [o for o in outcomes if o.record is not None]
     cards: Cards = spill if spill is not None else CardsInMemory({o.record.url: o.cards for o in good})
-    folder = manifests or stage
+    folder = manifests or stage.path
     index, browse = index_plans(records, config, site, shards, cards), browse_plans(records, config, site, cards)
     feeds, offline = feed_plans(records, config, site.build_date), _offline_index(good, config, spill, cache)
     statistics = statistics_plans(records, config, site)
@@ -257,7 +265,7 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     planned = [Page(plan.out_path, b"", plan.source) for plan in (*index, *browse, *statistics, *feeds, *offline.plans)]
     claimed = check_collisions([*planned, *(Page(plan.out_path, b"", plan.source) for plan, _count in dumps), *pages,
                                 *contracts, not_found], assets + artifacts, per_record)
-    sitewide = Sitewide(cache, env, stage)
+    sitewide = Sitewide(cache, env, stage.path, stage.replace)
     shared: list[Page] = [*sitewide.pages(index), *pages, *contracts, *sitewide.pages(browse),
                           *sitewide.pages(statistics), not_found, *sitewide.pages(feeds),
                           *sitewide.pages(offline.plans)]
@@ -278,9 +286,14 @@ def write_site_pages(stage: Path, result: CheckResult, outcomes: Sequence[Record
     check_collisions(last, [], claimed=claimed)  # the files made since the first check, against all the others
     html_pages = sum(1 for path in paths if path.endswith(".html"))
     linked = link_previous(stage, config.output_dir, sitewide.linked)
-    written = write_files(stage, sitewide.to_write(shared), assets + copies) + linked + len(per_record) \
-        + sitewide.pages_made
-    sitewide.note_copies(stage)
+    to_write = sitewide.to_write(shared)
+    written = write_files(stage.path, to_write, assets + copies, stage.replace) + linked \
+        + len(per_record) + sitewide.pages_made
+    if stage.leftovers is not None:  # what was written over the output before last's files stays
+        stage.leftovers.claim(chain((path for path, _source in per_record), sitewide.written, [MARKER.as_posix()],
+                                    (p.out_path.as_posix() for p in to_write),
+                                    (f.out_path.as_posix() for f in assets + copies)))
+    sitewide.note_copies(stage.path)
     if cache is not None:
         cache.remember_sitewide(sitewide.files)
         cache.remember_offline(offline, spill.offline_rows if spill is not None else None)
@@ -307,7 +320,7 @@ def _offline_index(good: Sequence[RecordOutcome], config: SiteConfig, spill: Spi
     return offline_build([json.loads(by_url[url].search) for url in urls], config, cut)
 
 
-def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
+def index_search(stage: Stage, outcomes: Sequence[RecordOutcome], config: SiteConfig, cache: BuildCache, jobs: int,
                  progress: "Progress", spill: Spill | None = None) -> None:
     """The Pagefind bundles, built from the search entries; linked from the previous output when those are unchanged."""
     entries = search_entries(outcomes, spill)
@@ -318,8 +331,8 @@ def index_search(stage: Path, outcomes: Sequence[RecordOutcome], config: SiteCon
         progress.say("search index unchanged: taken from the previous build")
     else:
         progress.say(f"indexing {len(entries)} record(s) with Pagefind")
-        build_search_index(stage, entries, config, jobs=jobs or default_jobs())
-        cache.remember_search(key, stage)  # a reused bundle is remembered as it was
+        build_search_index(stage.path, entries, config, jobs=jobs or default_jobs())
+        cache.remember_search(key, stage.path)  # a reused bundle is remembered as it was
 
 
 def search_entries(outcomes: Sequence[RecordOutcome], spill: Spill | None = None) -> list[str]:

@@ -34,6 +34,7 @@ class Sitewide:
     cache: BuildCache | None  # None: make every file (the live preview, or no cache)
     env: str  # the environment key, joined to every plan's key
     stage: Path  # where a made file is written at once, so that no registry's worth of them is held
+    replace: bool = False  # whether stage may hold leftovers of the output before last (write.Stage.replace)
     linked: list[str] = field(default_factory=list)  # output paths to link from the previous output
     written: list[str] = field(default_factory=list)  # output paths already written into stage
     files: list[SitewideFile] = field(default_factory=list)  # every file, for the cache
@@ -60,7 +61,7 @@ class Sitewide:
             page = plan.page()
             sha256 = hashlib.sha256(page.content).hexdigest()
             self.files.append(SitewideFile(key, path, sha256, NO_STAMP))
-            write_pages(self.stage, [page])
+            write_pages(self.stage, [page], self.replace)
             self.written.append(path)
             # Empty, as for a linked file: it only claims its path.
             out.append((Page(plan.out_path, b"", plan.source), len(page.content), sha256))

@@ -40,6 +40,7 @@ class RenderJob:
 
     site: object  # render.SiteInfo
     stage: Path
+    replace: bool = False  # whether stage may hold leftovers of the output before last (write.Stage.replace)
 
 
 def _artifact_read(record_fields: dict, config: SiteConfig) -> ArtifactRead | None:
@@ -81,7 +82,7 @@ def process_one(source: SourceFile, config: SiteConfig, job: RenderJob | None, w
 
     artifact = _artifact_read(record.fields, config)  # for the cache; a check keeps none
     pages, search, cards, words = record_outputs(record, config, job.site)
-    write_pages(job.stage, pages)
+    write_pages(job.stage, pages, job.replace)
     # The body and the long fields are rendered and written; the site-wide pages never read them (the dumps read
     # the manifest file just written), so they do not travel back, stay in memory or go into the cache.
     record = without_page_fields(record)

@@ -1,7 +1,9 @@
 """Pages and files -> the output folder, all or nothing.
 
 The new site is assembled in a temporary folder beside the output (same file
-system, so renames are atomic), indexed there, and only then swapped in. A
+system, so renames are atomic), indexed there, and only then swapped in. The
+folder starts as the output before last where one was kept (engine/spare.py),
+else empty. A
 build that fails or is killed at any point before the swap leaves the previous
 output exactly as it was; the swap itself is one atomic exchange of the two
 folders where the system offers it (Linux renameat2), and two renames
@@ -18,12 +20,14 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Sequence
 
 from ..config import SiteConfig
 from ..errors import BuildError
 from ..model import Page, StaticFile
+from .spare import Leftovers, spare_path
 
 # Written into every output folder, so that a later build knows the folder is
 # its own to replace and never deletes a folder someone pointed --output at by mistake.
@@ -118,9 +122,27 @@ def check_collisions(pages: Sequence[Page], files: Sequence[StaticFile],
     return claimed
 
 
+@dataclass(slots=True)
+class Stage:
+    """The folder a build assembles its output in."""
+
+    path: Path
+    leftovers: Leftovers | None  # the files of the output before last it was made from; None: it started empty
+    linked: int = 0  # files hard-linked from the published output, or found there already
+
+    @property
+    def replace(self) -> bool:
+        """Whether a file written may find one of the leftovers at its path (and replaces the name)."""
+        return self.leftovers is not None
+
+
 @contextlib.contextmanager
-def staging(output_dir: Path) -> Iterator[Path]:
-    """A fresh temporary folder beside the output, locked against a second build; removed unless published."""
+def staging(output_dir: Path, *, reuse: bool = True) -> Iterator[Stage]:
+    """A temporary folder beside the output, locked against a second build; removed unless published.
+
+    reuse: start from the output before last, when one was kept and the output is there to link from
+    (engine/spare.py); else, and always with a build that reuses nothing, start empty.
+    """
     parent = output_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     unwritable = BuildError(f"cannot write into {parent}, where the new site is assembled beside the output; "
@@ -141,17 +163,31 @@ def staging(output_dir: Path) -> Iterator[Path]:
                 time.sleep(0.1)
         _recover(output_dir)
         try:
-            stage = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+            path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
         except PermissionError:
             raise unwritable from None
+        spare = spare_path(output_dir)
+        leftovers = None
+        if _ours(spare):
+            if reuse and output_dir.is_dir():
+                os.rename(spare, path)  # onto the empty folder just made; a kill from here on leaves a tmp- folder
+                leftovers = Leftovers(path)
+            else:
+                shutil.rmtree(spare)  # it would share no file with what this build makes
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other
+        os.chmod(path, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other
         try:
-            yield stage
+            yield Stage(path, leftovers)
         finally:
-            if stage.exists():
-                shutil.rmtree(stage, ignore_errors=True)
+            if path.exists():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _ours(folder: Path) -> bool:
+    """Whether folder is a real folder holding sitegen's output marker (a kept output, not someone's files)."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file() \
+        and not (folder / MARKER).is_symlink()
 
 
 def _recover(output_dir: Path) -> None:
@@ -176,45 +212,67 @@ def _target(root: Path, out_path: PurePosixPath, source: str) -> Path:
     return dest
 
 
-def write_pages(stage: Path, pages: Iterable[Page]) -> int:
-    """Write pages into the staging folder, never over an existing file; returns how many."""
+def write_pages(stage: Path, pages: Iterable[Page], replace: bool = False) -> int:
+    """Write pages into the staging folder, never over an existing file; returns how many.
+
+    replace: the folder may hold leftovers of the output before last (Stage.replace); one found at a
+    page's path is unlinked first, never written through: it may be a published file too.
+    """
     root = stage.resolve()
     count = 0
     for page in pages:
-        with open(_target(root, page.out_path, page.source), "xb") as handle:  # "x": never overwrite a page
+        with _create(_target(root, page.out_path, page.source), replace) as handle:
             handle.write(page.content)
         count += 1
     return count
 
 
-def write_files(stage: Path, pages: Iterable[Page], files: Iterable[StaticFile]) -> int:
-    """Write pages and copy files into the staging folder, then the marker; returns how many files were written."""
-    count = write_pages(stage, pages)
+def _create(dest: Path, replace: bool):
+    try:
+        return open(dest, "xb")  # "x": never overwrite a page, nor write through a link
+    except FileExistsError:
+        if not replace:
+            raise
+    os.unlink(dest)  # two outputs on one path are refused by check_collisions, whatever is written
+    return open(dest, "xb")
+
+
+def write_files(stage: Path, pages: Iterable[Page], files: Iterable[StaticFile], replace: bool = False) -> int:
+    """Write pages and copy files into the staging folder, then the marker; returns how many files were written.
+
+    replace: as for write_pages."""
+    count = write_pages(stage, pages, replace)
     root = stage.resolve()
     for file in files:
         dest = _target(root, file.out_path, str(file.source))
-        if dest.exists():
-            raise BuildError(f"two outputs claim {file.out_path.as_posix()}")
+        if os.path.lexists(dest):
+            if not replace:
+                raise BuildError(f"two outputs claim {file.out_path.as_posix()}")
+            os.unlink(dest)
         shutil.copyfile(file.source, dest)  # bytes only: no timestamps or modes, so rebuilds are identical
         count += 1
-    (root / MARKER).write_bytes(_MARKER_TEXT)
+    with _create(root / MARKER, replace) as handle:
+        handle.write(_MARKER_TEXT)
     return count
 
 
-def link_previous(stage: Path, previous: Path, paths: Iterable[str]) -> int:
+def link_previous(stage: Stage, previous: Path, paths: Iterable[str]) -> int:
     """Hard-link unchanged files from the previous output into the staging folder; returns how many.
 
-    The previous output is never written to (every build writes new files in a
-    new folder), so sharing its files is safe, and far cheaper than writing
-    them again. A file that cannot be linked is reported, and the caller renders it.
+    The previous output is never written to (a build writes new files, never into
+    one it links), so sharing its files is safe, and far cheaper than writing
+    them again. One the staging folder already holds (engine/spare.py) is left as it is.
     """
     # Plain strings, not Path objects: a registry's rebuild links every unchanged file.
-    root, old = str(stage.resolve()), str(previous)
+    root, old, leftovers = str(stage.path.resolve()), str(previous), stage.leftovers
     count = 0
     made: set[str] = set()
     for rel in paths:
         if not plain_relative(rel):
             raise BuildError(f"{rel} would be written to {rel!r}, which is outside the output folder")
+        count += 1
+        if leftovers is not None and leftovers.in_place(rel, f"{old}/{rel}"):
+            continue
         folder = rel.rpartition("/")[0]
         if folder not in made:
             os.makedirs(f"{root}/{folder}", exist_ok=True)
@@ -222,7 +280,7 @@ def link_previous(stage: Path, previous: Path, paths: Iterable[str]) -> int:
         # Never through a symbolic link: the caller (the build cache) has checked that each path is a
         # regular file of the previous output, reached through its own folders only.
         os.link(f"{old}/{rel}", f"{root}/{rel}", follow_symlinks=False)
-        count += 1
+    stage.linked += count
     return count
 
 
@@ -242,16 +300,31 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def publish(stage: Path, output_dir: Path) -> None:
-    """Swap the finished staging folder in as the output; the previous output is deleted after."""
+def publish(stage: Stage, output_dir: Path, files: int) -> None:
+    """Swap the finished staging folder in as the output.
+
+    The replaced output is kept as the spare (engine/spare.py) when at least half of the new output's
+    files (files in all) are linked from it, so that keeping it costs little room; else it is deleted.
+    """
+    if stage.leftovers is not None:
+        stage.leftovers.finish()
+    keep = stage.linked * 2 >= files and not os.path.lexists(spare_path(output_dir))
     if not output_dir.exists():
-        os.rename(stage, output_dir)
+        os.rename(stage.path, output_dir)
         return
-    if _exchange(stage, output_dir):
-        shutil.rmtree(stage)  # the staging path now holds the previous output
+    if _exchange(stage.path, output_dir):
+        _retire(stage.path, output_dir, keep)  # the staging path now holds the previous output
         return
     old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
     os.rmdir(old)
     os.rename(output_dir, old)
-    os.rename(stage, output_dir)  # a kill between these two renames is undone by _recover
-    shutil.rmtree(old)
+    os.rename(stage.path, output_dir)  # a kill between these two renames is undone by _recover
+    _retire(old, output_dir, keep)
+
+
+def _retire(previous: Path, output_dir: Path, keep: bool) -> None:
+    """The replaced output, moved aside: kept as the spare, or deleted."""
+    if keep:
+        os.rename(previous, spare_path(output_dir))
+    else:
+        shutil.rmtree(previous)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..engine.pipeline import build, collect, load_pages, report, search_entries, source_date, write_site_pages
+from ..engine.write import Stage
 from ..engine.workers import RenderJob, process_one
 from ..config import SiteConfig
 from ..model import BuildResult, CheckResult, Diagnostic, RecordOutcome
@@ -117,7 +118,7 @@ class Preview:
             self.on_partial()
             shared = scratch / "site"
             shared.mkdir()
-            write_site_pages(shared, result, ordered, config, site, manifests=output)  # the records' files are there now
+            write_site_pages(Stage(shared, None), result, ordered, config, site, manifests=output)  # the records' files are there now
             for path in sorted(shared.rglob("*")):
                 if path.is_file():
                     _replace_if_changed(path, output / path.relative_to(shared))

@@ -260,8 +260,8 @@ def test_leftovers_of_an_interrupted_swap_are_recovered(tmp_path):
     stale.mkdir()
     with staging(out) as stage:
         assert (out / "index.html").read_text() == "previous site"  # put back before anything else happens
-        assert not stale.exists() and stage.is_dir()
-    assert not stage.exists()
+        assert not stale.exists() and stage.path.is_dir()
+    assert not stage.path.exists()
 
 
 def test_two_outputs_on_one_path_is_an_error(make_site, tmp_path):
