@@ -22,7 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from ..config import SiteConfig
 from ..errors import BuildError
@@ -166,18 +166,17 @@ def staging(output_dir: Path, *, reuse: bool = True) -> Iterator[Stage]:
             path = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
         except PermissionError:
             raise unwritable from None
-        spare = spare_path(output_dir)
-        leftovers = None
-        if _ours(spare):
-            if reuse and output_dir.is_dir():
-                os.rename(spare, path)  # onto the empty folder just made; a kill from here on leaves a tmp- folder
-                leftovers = Leftovers(path)
-            else:
-                shutil.rmtree(spare)  # it would share no file with what this build makes
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(path, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other
         try:
+            spare, leftovers = spare_path(output_dir), None
+            if _ours(spare):
+                if reuse and output_dir.is_dir():
+                    os.rename(spare, path)  # onto the empty folder just made: a kill from here on leaves a tmp- folder
+                    leftovers = Leftovers(path)
+                else:
+                    shutil.rmtree(spare)  # it would share no file with what this build makes
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(path, 0o777 & ~umask)  # mkdtemp makes 0700; the published folder must be readable like any other
             yield Stage(path, leftovers)
         finally:
             if path.exists():
@@ -227,7 +226,8 @@ def write_pages(stage: Path, pages: Iterable[Page], replace: bool = False) -> in
     return count
 
 
-def _create(dest: Path, replace: bool):
+def _create(dest: Path, replace: bool) -> BinaryIO:
+    """dest opened for writing as a new file; with replace, a file already there is unlinked first."""
     try:
         return open(dest, "xb")  # "x": never overwrite a page, nor write through a link
     except FileExistsError:
