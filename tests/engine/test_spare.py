@@ -28,6 +28,15 @@ def _spare(out: Path) -> Path:
     return out.parent / f".{out.name}.spare"
 
 
+def _built_twice(site: Path, tmp_path: Path) -> Path:
+    """The site built, one record edited, and built again: its output, with the first output kept as the spare."""
+    out = tmp_path / "out"
+    build(site, out)
+    edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
+    build(site, out)
+    return out
+
+
 def _rebuild(site: Path, out: Path, *extra: str) -> bool:
     """Rebuild; whether the replaced output was kept as the spare, and if so, assert it holds exactly what it held."""
     before = tree(out)
@@ -71,10 +80,7 @@ def test_rebuilds_from_the_spare_match_clean_builds_and_never_touch_the_replaced
 
 
 def test_a_build_without_the_cache_keeps_no_spare(site, tmp_path):
-    out = tmp_path / "out"
-    build(site, out)
-    edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
-    build(site, out)
+    out = _built_twice(site, tmp_path)
     assert _spare(out).is_dir()
     build(site, out, "--no-cache")  # it links nothing: the replaced output would be a whole second copy
     assert not _spare(out).exists()
@@ -82,10 +88,7 @@ def test_a_build_without_the_cache_keeps_no_spare(site, tmp_path):
 
 
 def test_what_a_hostile_hand_puts_in_the_spare_stays_out_of_the_site(site, tmp_path):
-    out = tmp_path / "out"
-    build(site, out)
-    edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
-    build(site, out)
+    out = _built_twice(site, tmp_path)
     spare = _spare(out)
     victim, elsewhere = tmp_path / "victim.txt", tmp_path / "elsewhere"
     victim.write_text("not the site's\n")
@@ -124,10 +127,7 @@ def test_a_folder_at_the_spares_place_that_is_not_a_kept_output_is_left_alone(si
 def test_with_the_output_gone_the_spare_is_dropped(site, tmp_path):
     import shutil
 
-    out = tmp_path / "out"
-    build(site, out)
-    edit(site / RECORD, "Bilingual Lexicons as Anchors", "Bilingual Lexicons as Firm Anchors")
-    build(site, out)
+    out = _built_twice(site, tmp_path)
     shutil.rmtree(out)
     build(site, out)
     assert not _spare(out).exists()
