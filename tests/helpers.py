@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Callable
 
 from sitegen.engine.pipeline import check
 from sitegen.config import load_config
@@ -44,6 +47,23 @@ def build_cli(site: Path, out: Path, *extra: str) -> str:
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     return done.stderr
+
+
+def build_killed_when(site: Path, out: Path, ready: Callable[[], bool], *extra: str) -> None:
+    """Start `sitegen build` and kill it (SIGKILL) the moment ready() holds; asserts it was killed, not finished."""
+    from conftest import ROOT
+
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out),
+                                *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, killed = time.monotonic() + 120, False
+    while process.poll() is None and time.monotonic() < deadline:
+        if ready():
+            process.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.001)
+    process.wait(timeout=60)
+    assert killed and process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
 
 
 def tree(folder: Path) -> dict[str, str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 from ..search.index import BUNDLE_FOLDERS
@@ -49,7 +49,6 @@ class Leftovers:
         self.device = os.lstat(self.root).st_dev
         self.pending: dict[str, int] = {}  # path in the folder -> inode of the file there
         self._emptied: set[str] = set()  # folders that lost a file: removed at the end if empty
-        self.kept = 0  # files found already in place
         self._walk()
 
     def _walk(self) -> None:
@@ -84,7 +83,6 @@ class Leftovers:
             return False
         st = os.lstat(published)
         if st.st_ino == inode and st.st_dev == self.device:
-            self.kept += 1
             return True
         self._remove(rel)
         return False
@@ -127,4 +125,4 @@ class Leftovers:
         self._emptied.clear()
 
 
-_BUNDLES = tuple(f"{PurePosixPath(folder).as_posix()}/" for folder in BUNDLE_FOLDERS)
+_BUNDLES = tuple(f"{folder}/" for folder in BUNDLE_FOLDERS)

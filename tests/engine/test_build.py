@@ -7,10 +7,8 @@ import hashlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +16,7 @@ import html5lib
 import jsonschema
 import pytest
 from conftest import ROOT, VALID_RECORD, record_with
+from helpers import build_killed_when
 
 from sitegen.engine.pipeline import Progress, build
 from sitegen.engine.write import MARKER, check_collisions, staging
@@ -228,19 +227,9 @@ def test_a_build_killed_midway_leaves_the_previous_output_intact(make_site, tmp_
     for path in (site / "content" / "records").glob("*.md"):
         path.write_text(path.read_text().replace("title: A valid record", "title: A changed record"))
 
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    killed_in_stage = False
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        stages = [tmp_path / name for name in leftovers(out) if ".tmp-" in name]
-        if any((stage / "records").is_dir() for stage in stages):
-            process.send_signal(signal.SIGKILL)  # mid-write: pages are going into the staging folder
-            killed_in_stage = True
-            break
-        time.sleep(0.002)
-    process.wait(timeout=60)
-    assert killed_in_stage and process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    # Killed mid-write: pages are going into the staging folder.
+    build_killed_when(site, out, lambda: any((tmp_path / name / "records").is_dir()
+                                             for name in leftovers(out) if ".tmp-" in name))
     assert tree(out) == before
     assert "A valid record" in (out / "records" / "record-0000.html").read_text()
     assert leftovers(out), "the killed build's staging folder should still be there"

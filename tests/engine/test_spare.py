@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import assert_same_as_clean, basic_site, build_cli as build, edit, tree
+from helpers import assert_same_as_clean, basic_site, build_cli as build, build_killed_when, edit, tree
 
 RECORD = "content/records/pending-lexicon-study.md"
 ARTIFACT_RECORD = "content/records/quokka-transfer-verified.md"
@@ -135,12 +135,7 @@ def test_with_the_output_gone_the_spare_is_dropped(site, tmp_path):
 
 
 def test_a_build_killed_while_assembling_in_the_spare_leaves_the_output_intact(make_site, tmp_path):
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import ROOT, record_with
+    from conftest import record_with
 
     site = make_site({f"content/records/record-{n:04d}.md": record_with("id: SRCH:0000AAAA", f"id: SRCH:{n:08X}")
                       for n in range(400)})
@@ -153,17 +148,7 @@ def test_a_build_killed_while_assembling_in_the_spare_leaves_the_output_intact(m
     before = tree(out)
     for path in (site / "content/records").glob("*.md"):  # every record: the build runs long enough to be caught
         edit(path, "An abstract with", "A longer abstract with")
-    process = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--root", str(site), "--output", str(out),
-                                "--no-search"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline, killed = time.monotonic() + 120, False
-    while process.poll() is None and time.monotonic() < deadline:
-        if not _spare(out).exists():  # taken over: the build is assembling in it
-            process.send_signal(signal.SIGKILL)
-            killed = True
-            break
-        time.sleep(0.001)
-    process.wait(timeout=60)
-    assert killed and process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    build_killed_when(site, out, lambda: not _spare(out).exists(), "--no-search")  # taken over: assembling in it
     assert tree(out) == before
     build(site, out, "--no-search")
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".out.tmp-", ".out.old-"))]
